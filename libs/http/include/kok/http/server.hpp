@@ -1,0 +1,83 @@
+#pragma once
+// The HTTP/1.1 server: an accept loop plus one coroutine session per connection, each on its own strand, with
+// explicit timeouts and size limits, built-in /healthz, /readyz and /metrics, and graceful shutdown on SIGTERM/SIGINT.
+//
+//   kok::http::Router router;
+//   router.add(verb::post, "/topic/{t}", "create_topic", create_topic);
+//   kok::http::Server server(config, std::move(router));
+//   server.set_readiness_check([&] { return kafka_ok ? Readiness::ok() : Readiness::not_ready("kafka down"); });
+//   server.run();  // returns after a graceful shutdown
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "kok/http/metrics.hpp"
+#include "kok/http/router.hpp"
+
+namespace kok::http {
+
+struct ServerConfig {
+  std::string address = "0.0.0.0";
+  std::uint16_t port = 8080;  // 0 = any free port (see Server::port())
+  std::size_t threads = 2;    // io threads running the sessions
+  std::size_t body_limit = 1024 * 1024;  // larger bodies → 413
+  std::size_t header_limit = 16 * 1024;  // larger request line + headers → 431
+  // Time allowed to receive one request's headers and body once its first byte arrived (slow clients → 408).
+  std::chrono::milliseconds read_timeout{std::chrono::seconds{15}};
+  // Time a keep-alive connection may wait for the next request before it is closed.
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds{60}};
+  // Time allowed for writing one response (or one streamed event) to a slow reader.
+  std::chrono::milliseconds write_timeout{std::chrono::seconds{30}};
+  // Connections above this are answered 503 and closed.
+  std::size_t max_connections = 1024;
+  // After a shutdown request, in-flight requests get this long to finish before connections are closed.
+  std::chrono::milliseconds drain_timeout{std::chrono::seconds{10}};
+  // Install SIGINT/SIGTERM handlers in run(). Tests turn this off and call stop().
+  bool handle_signals = true;
+};
+
+// Result of the service's readiness check, served by /readyz.
+struct Readiness {
+  bool ready = true;
+  std::string reason;
+  static Readiness ok() { return {true, {}}; }
+  static Readiness not_ready(std::string why) { return {false, std::move(why)}; }
+};
+// Called on an io thread for every /readyz: keep it quick (e.g. read a state a background check keeps fresh).
+using ReadinessCheck = std::function<Readiness()>;
+
+class Server {
+ public:
+  // Adds GET /healthz ("healthz"), GET /readyz ("readyz") and GET /metrics ("metrics") unless the router has them.
+  // `registry` lets a service register its own metrics before the server exists; null = a fresh one.
+  Server(ServerConfig config, Router router, std::shared_ptr<metrics::Registry> registry = nullptr);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  void set_readiness_check(ReadinessCheck check);
+  metrics::Registry& metrics() noexcept;
+  const std::shared_ptr<metrics::Registry>& metrics_registry() const noexcept;
+
+  // Binds and listens (throws std::system_error, e.g. address in use). Afterwards port() is the bound port.
+  void listen();
+  std::uint16_t port() const noexcept;
+  // Serves on config.threads threads (calling listen() first if needed) until a graceful shutdown completed.
+  void run();
+  // Starts a graceful shutdown: stop accepting, let in-flight requests finish (bounded by drain_timeout),
+  // end streams and long polls, close idle connections. Thread-safe, idempotent.
+  void stop();
+  // The context the sessions run on, for service work that belongs with them (timers, posted completions).
+  boost::asio::io_context& io_context() noexcept;
+
+ private:
+  class Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace kok::http
