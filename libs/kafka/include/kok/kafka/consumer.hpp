@@ -1,0 +1,82 @@
+#pragma once
+// Kafka consumer building block: explicit assignment, non-blocking poll, manual commits.
+//
+// Deliberately small. It does not subscribe() (no group rebalancing: an HTTP consumer that is idle between requests would
+// be removed from the group after max.poll.interval.ms); callers assign() partitions and the group is used only to store
+// committed offsets. It never blocks unless a timeout is passed; pair it with QueueWakeup to be told when poll() has
+// something, so an io thread can drive it without waiting.
+//
+// Not thread-safe: use one Consumer from one strand (librdkafka itself is thread-safe, our bookkeeping is not needed, but
+// keeping a single owner keeps message order obvious).
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "kok/kafka/config.hpp"
+#include "kok/kafka/message.hpp"
+#include "kok/kafka/result.hpp"
+
+namespace kok::kafka {
+
+// Special start offsets for assign().
+inline constexpr std::int64_t offset_beginning = -2;   // RD_KAFKA_OFFSET_BEGINNING
+inline constexpr std::int64_t offset_end = -1;         // RD_KAFKA_OFFSET_END
+inline constexpr std::int64_t offset_committed = -1001;  // RD_KAFKA_OFFSET_INVALID: committed offset, else auto.offset.reset
+
+struct Watermarks {
+  std::int64_t low = -1;
+  std::int64_t high = -1;  // offset of the next message to be written
+};
+
+class Consumer {
+ public:
+  // `config`: normally consumer_config(); needs group.id to commit. Throws ConfigError.
+  explicit Consumer(const ConfigMap& config);
+  ~Consumer();  // close() then destroy. Does not commit: commit what you have delivered first.
+  Consumer(const Consumer&) = delete;
+  Consumer& operator=(const Consumer&) = delete;
+
+  // Partition ids of `topic` from a metadata request (blocking up to timeout). Unknown topic → ErrorKind::unknown_topic.
+  Result<std::vector<std::int32_t>> partitions(std::string_view topic, std::chrono::milliseconds timeout);
+
+  // Replaces the assignment. Each position's offset is where reading starts (offset_committed, offset_beginning, or >= 0).
+  std::error_code assign(const std::vector<TopicPartitionOffset>& positions);
+  // Assigns these partitions of `topic`, each from its committed offset (auto.offset.reset when there is none).
+  std::error_code assign(std::string_view topic, const std::vector<std::int32_t>& partitions);
+
+  // The next message, nullopt when none arrives within `timeout` (0: never blocks). Consumer-level errors (e.g. the
+  // topic was deleted) come back as the Result's error; transient ones librdkafka retries by itself are skipped.
+  Result<std::optional<Message>> poll(std::chrono::milliseconds timeout = std::chrono::milliseconds{0});
+
+  // Commits positions (offset = next offset to read). Async: returns at once; errors are logged when a later poll()
+  // serves the result. Sync: waits for the broker (never from an io thread).
+  enum class CommitMode { async, sync };
+  std::error_code commit(const std::vector<TopicPartitionOffset>& positions, CommitMode mode);
+
+  // Committed positions of these partitions (offset -1001 when nothing committed). Blocking.
+  Result<std::vector<TopicPartitionOffset>> committed(std::string_view topic, const std::vector<std::int32_t>& partitions,
+                                                      std::chrono::milliseconds timeout);
+
+  // Last watermarks seen in fetch responses (no request; nullopt until the first fetch).
+  [[nodiscard]] std::optional<Watermarks> cached_watermarks(std::string_view topic, std::int32_t partition) const;
+  // Asks the partition leader (blocking).
+  Result<Watermarks> query_watermarks(std::string_view topic, std::int32_t partition, std::chrono::milliseconds timeout);
+
+  // librdkafka writes one byte to `fd` whenever the consumer queue goes from empty to non-empty. Only that transition is
+  // signalled: after a wakeup, poll() until it returns nullopt before waiting again (or poll first whenever you resume).
+  void enable_queue_wakeup(int fd);
+
+  // Stops fetching and releases the assignment. Idempotent; blocking (bounded by librdkafka's own timeouts).
+  void close();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kok::kafka
