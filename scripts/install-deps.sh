@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Installs everything the project needs to build, test and run locally. Idempotent: a second run only checks.
+#   scripts/install-deps.sh [all|build|kafka|k8s-tools]...   (default: all)
+#     build      Debian packages: compiler, CMake/Ninja, librdkafka, Boost 1.81, nlohmann-json, spdlog, GoogleTest, nginx, JDK
+#     kafka      the Apache Kafka broker jars (version from versions.env) resolved from Maven Central into .cache/kafka/
+#     k8s-tools  kustomize, kind and the manifest validator used by the deploy checks (scripts/install-k8s-tools.sh)
+set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "$0")/lib/common.sh"
+
+usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; }
+
+# Boost comes as the versioned 1.81 packages: libboost-dev / libboost-all-dev would pull 1.74 and conflict.
+DEBIAN_PACKAGES=(
+  g++ cmake ninja-build pkg-config git curl ca-certificates
+  librdkafka-dev libboost1.81-dev libboost-url1.81-dev nlohmann-json3-dev libspdlog-dev libgtest-dev googletest
+  openjdk-17-jdk-headless maven
+  nginx-light shellcheck python3 python3-venv python3-yaml
+)
+
+install_build() {
+  local missing=() pkg
+  for pkg in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  if ((${#missing[@]} == 0)); then
+    log "Debian packages: all present"
+    return
+  fi
+  log "Debian packages: installing ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian enables the packaged nginx site on install; the project runs its own nginx instance instead.
+  if command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/null; then
+    as_root systemctl disable --now nginx >/dev/null 2>&1 || true
+  fi
+}
+
+install_kafka() {
+  load_versions
+  local dir="$ROOT/.cache/kafka/$KAFKA_VERSION"
+  if [[ -f "$dir/.complete" ]]; then
+    log "Kafka $KAFKA_VERSION broker jars: present in ${dir#"$ROOT"/}"
+    return
+  fi
+  command -v mvn >/dev/null || die "maven is missing: run '$0 build' first"
+  log "Kafka $KAFKA_VERSION broker jars: resolving from Maven Central"
+  rm -rf "$dir"
+  mvn -B -q -Dstyle.color=never -f "$ROOT/deploy/local/kafka/pom.xml" -Dkafka.version="$KAFKA_VERSION" -Dlibs.dir="$dir/libs" package
+  ls "$dir/libs/kafka_2.13-$KAFKA_VERSION.jar" >/dev/null
+  touch "$dir/.complete"
+}
+
+install_k8s_tools() {
+  if [[ -x "$ROOT/scripts/install-k8s-tools.sh" ]]; then
+    "$ROOT/scripts/install-k8s-tools.sh"
+  else
+    warn "scripts/install-k8s-tools.sh not found; skipping the Kubernetes check tools"
+  fi
+}
+
+main() {
+  local what=("$@")
+  ((${#what[@]})) || what=(all)
+  for w in "${what[@]}"; do
+    case "$w" in
+      -h|--help) usage; exit 0 ;;
+      all) install_build; install_kafka; install_k8s_tools ;;
+      build) install_build ;;
+      kafka) install_kafka ;;
+      k8s-tools) install_k8s_tools ;;
+      *) usage >&2; die "unknown component: $w" ;;
+    esac
+  done
+}
+
+main "$@"

@@ -1,0 +1,31 @@
+# shellcheck shell=bash
+# Helpers shared by the project's shell scripts. Source it; it defines functions and ROOT only.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export ROOT
+
+log()  { printf '==> %s\n' "$*" >&2; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Reads KEY=VALUE pins from versions.env into the environment (an already exported value wins, so callers can override).
+load_versions() {
+  local key value
+  while IFS='=' read -r key value; do
+    [[ -z "$key" || "$key" == \#* ]] && continue
+    if [[ -z "${!key:-}" ]]; then export "$key=$value"; fi
+  done < "$ROOT/versions.env"
+}
+
+# Runs a command as root: directly when we are root, else through sudo.
+as_root() {
+  if [[ "$(id -u)" -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+# True when something accepts TCP connections on 127.0.0.1:$1.
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Elapsed seconds since $1 (a value of $SECONDS).
+since() { echo "$(( SECONDS - $1 ))s"; }
