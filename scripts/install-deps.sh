@@ -5,7 +5,7 @@
 #     kafka      the Apache Kafka broker jars (version from versions.env) resolved from Maven Central into .cache/kafka/
 #     k8s-tools  kustomize, kind and the manifest validator used by the deploy checks (scripts/install-k8s-tools.sh)
 set -euo pipefail
-# shellcheck source=scripts/lib/common.sh
+# shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
 usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; }

@@ -10,7 +10,7 @@
 # Environment: KAFKA_LOCAL_DIR (default ./data/local: data in kafka-{0,1,2}, logs in logs/, pids and configs in run/),
 # KAFKA_LOCAL_PORT_BASE (default 19092: brokers listen on BASE+N, controllers on BASE+100+N), KAFKA_HEAP (default 512m).
 set -euo pipefail
-# shellcheck source=scripts/lib/common.sh
+# shellcheck source=../../scripts/lib/common.sh
 source "$(dirname "$0")/../../scripts/lib/common.sh"
 load_versions
 
@@ -90,12 +90,22 @@ check_or_format() {
     || die "formatting $(data_dir "$n") failed; see $(log_file "$n")"
 }
 
-start_node() {
-  local n="$1" port
-  if node_pid "$n" >/dev/null; then return; fi
-  for port in "$(broker_port "$n")" "$(controller_port "$n")"; do
-    port_open "$port" && die "port $port (node $n) is already in use by another process; stop it or move the cluster with KAFKA_LOCAL_PORT_BASE=<port>"
+# Checked for every stopped node before any is started, so a conflict leaves nothing half-started.
+check_ports_free() {
+  local n port
+  for n in "$@"; do
+    node_pid "$n" >/dev/null && continue
+    for port in "$(broker_port "$n")" "$(controller_port "$n")"; do
+      if port_open "$port"; then
+        die "port $port (node $n) is already in use by another process; stop it or move the cluster with KAFKA_LOCAL_PORT_BASE=<port>"
+      fi
+    done
   done
+}
+
+start_node() {
+  local n="$1"
+  if node_pid "$n" >/dev/null; then return; fi
   write_config "$n"
   check_or_format "$n"
   # setsid: the broker outlives the shell that started it (tests and deploy.sh return while it runs).
@@ -145,6 +155,7 @@ cmd_up() {
     esac
   done
   require_java
+  check_ports_free "${NODES[@]}"
   for n in "${NODES[@]}"; do start_node "$n"; done
   wait_ready "$timeout"
   echo "bootstrap: $(bootstrap)"
@@ -191,7 +202,7 @@ main() {
     status) cmd_status ;;
     bootstrap) bootstrap ;;
     kill) n="$(node_arg "${1:-}")"; pid="$(node_pid "$n")" && kill -KILL "$pid" && log "node $n: killed (pid $pid)" ;;
-    start) n="$(node_arg "${1:-}")"; require_java; start_node "$n" ;;
+    start) n="$(node_arg "${1:-}")"; require_java; check_ports_free "$n"; start_node "$n" ;;
     -h|--help|help) usage ;;
     *) usage >&2; exit 2 ;;
   esac
