@@ -4,10 +4,12 @@
 #
 #   deploy/local/local.sh up [--gateway-port P]   build if needed, start what is not running, print the URLs
 #   deploy/local/local.sh down [--purge]          stop everything; --purge also deletes the Kafka data
+#   deploy/local/local.sh down --keep-kafka       stop the gateway and the services only
 #   deploy/local/local.sh status                  what runs; 'gateway: URL' and 'bootstrap: ...' lines
 #
-# Environment: GATEWAY_PORT (8080), PRODUCER_PORT (8070), CONSUMER_PORT (8072), BUILD_PRESET (release),
-# KAFKA_LOCAL_DIR / KAFKA_LOCAL_PORT_BASE (see deploy/local/kafka.sh), SKIP_INSTALL=1 to skip scripts/install-deps.sh.
+# Environment: GATEWAY_PORT (8080), PRODUCER_PORT (8070), CONSUMER_PORT (8072), BUILD_PRESET (release) or BUILD_DIR
+# (an existing build tree; then nothing is built), KAFKA_LOCAL_DIR / KAFKA_LOCAL_PORT_BASE (see deploy/local/kafka.sh),
+# SKIP_INSTALL=1 to skip scripts/install-deps.sh.
 set -euo pipefail
 # shellcheck source=../../scripts/lib/common.sh
 source "$(dirname "$0")/../../scripts/lib/common.sh"
@@ -19,11 +21,13 @@ GATEWAY_PORT="${GATEWAY_PORT:-8080}"
 PRODUCER_PORT="${PRODUCER_PORT:-8070}"
 CONSUMER_PORT="${CONSUMER_PORT:-8072}"
 BUILD_PRESET="${BUILD_PRESET:-release}"
-BUILD_DIR="$ROOT/build/$BUILD_PRESET"
+PREBUILT=false
+[[ -n "${BUILD_DIR:-}" ]] && PREBUILT=true
+BUILD_DIR="${BUILD_DIR:-$ROOT/build/$BUILD_PRESET}"
 KAFKA="$ROOT/deploy/local/kafka.sh"
 SERVICES=(producer consumer)
 
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
 
 service_port() { if [[ "$1" == producer ]]; then echo "$PRODUCER_PORT"; else echo "$CONSUMER_PORT"; fi; }
 service_bin()  { echo "$BUILD_DIR/services/$1/kok-$1"; }
@@ -38,6 +42,10 @@ running_pid() {
 
 build_services() {
   local svc missing=false
+  if $PREBUILT; then
+    for svc in "${SERVICES[@]}"; do [[ -x "$(service_bin "$svc")" ]] || die "$(service_bin "$svc") not found (BUILD_DIR=$BUILD_DIR)"; done
+    return
+  fi
   for svc in "${SERVICES[@]}"; do [[ -x "$(service_bin "$svc")" ]] || missing=true; done
   # Always let the build system decide what is stale; it is quick when nothing changed.
   log "building the services (preset $BUILD_PRESET)"
@@ -134,6 +142,7 @@ cmd_down() {
   stop_pid gateway
   local svc
   for svc in "${SERVICES[@]}"; do stop_pid "$svc"; done
+  if [[ "${1:-}" == --keep-kafka ]]; then return; fi
   "$KAFKA" down "$@"
 }
 
