@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# End-to-end smoke check through the gateway: create a topic, send a message, read it back.
+#
+#   deploy/kind/smoke-check.sh [GATEWAY_URL]     (default http://localhost)
+#
+# Uses one fixed topic (kok-smoke), so repeated runs do not pile up topics; each run sends a unique value and reads
+# until it sees it, so messages left over by an interrupted earlier run do not fail it.
+set -euo pipefail
+
+URL="${1:-http://localhost}"
+URL="${URL%/}"
+TOPIC=kok-smoke
+VALUE="smoke-$(date +%s)-$$"
+
+say()  { printf '  smoke: %s\n' "$*" >&2; }
+fail() { printf 'smoke check failed: %s\n' "$*" >&2; exit 1; }
+
+command -v curl >/dev/null 2>&1 || fail "curl is needed"
+
+# HTTP status of a request; the body goes to $BODY. Connection errors count as status 000.
+BODY="$(mktemp)"
+trap 'rm -f "$BODY"' EXIT
+request() { curl -sS -o "$BODY" -w '%{http_code}' --max-time 15 "$@" 2>/dev/null || true; }
+
+# The Ingress can take a few seconds to pick up new endpoints after a rollout: retry the first call.
+status=000
+for _ in $(seq 1 30); do
+  status="$(request -X POST "$URL/topic/$TOPIC")"
+  [[ "$status" == 200 || "$status" == 201 ]] && break
+  sleep 2
+done
+[[ "$status" == 200 || "$status" == 201 ]] || fail "POST $URL/topic/$TOPIC answered $status: $(head -c 300 "$BODY")"
+say "topic $TOPIC ready ($status)"
+
+status="$(request -X POST --data-binary "$VALUE" "$URL/message/$TOPIC")"
+[[ "$status" == 200 || "$status" == 201 ]] || fail "POST $URL/message/$TOPIC answered $status: $(head -c 300 "$BODY")"
+say "sent '$VALUE' ($status)"
+
+for _ in $(seq 1 20); do
+  status="$(request "$URL/consumer/$TOPIC")"
+  if [[ "$status" == 200 ]] && grep -q -- "value: $VALUE" "$BODY"; then
+    say "read back: $(head -c 200 "$BODY")"
+    echo "smoke check passed: $URL"
+    exit 0
+  fi
+  # 200 with an older message: keep reading; 404/204: not there yet.
+  [[ "$status" == 200 || "$status" == 404 || "$status" == 204 ]] || fail "GET $URL/consumer/$TOPIC answered $status: $(head -c 300 "$BODY")"
+  [[ "$status" == 200 ]] || sleep 1
+done
+fail "did not read back '$VALUE' from $TOPIC"
