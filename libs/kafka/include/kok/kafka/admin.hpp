@@ -104,6 +104,8 @@ class Admin {
   void invalidate_cache();
 
   // Asynchronous API: handler signature void(Result<T>).
+  // GCC 12: build the NewTopic in a named variable before `co_await admin.async_create_topic(std::move(spec), ...)`;
+  // a brace-initialised temporary inside a co_await expression is destroyed twice by that compiler.
   template <typename CompletionToken>
   auto async_create_topic(NewTopic topic, CompletionToken&& token) {
     return run_blocking<TopicCreation>([this, t = std::move(topic)] { return create_topic(t); },

@@ -1,0 +1,271 @@
+#include "kok/kafka/admin.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <mutex>
+#include <set>
+
+#include <boost/asio/thread_pool.hpp>
+
+#include "kok/kafka/error.hpp"
+#include "kok/kafka/topic_name.hpp"
+#include "rdkafka_handles.hpp"
+
+namespace kok::kafka {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+detail::AdminOptionsPtr make_admin_options(rd_kafka_t* rk, rd_kafka_admin_op_t op, std::chrono::milliseconds timeout,
+                                           bool with_operation_timeout) {
+  detail::AdminOptionsPtr options{rd_kafka_AdminOptions_new(rk, op)};
+  std::array<char, 256> errstr{};
+  (void)rd_kafka_AdminOptions_set_request_timeout(options.get(), detail::to_timeout_ms(timeout), errstr.data(),
+                                                  errstr.size());
+  if (with_operation_timeout) {
+    // Wait until the controller has finished the operation, so the topic is usable when we answer.
+    (void)rd_kafka_AdminOptions_set_operation_timeout(options.get(), detail::to_timeout_ms(timeout), errstr.data(),
+                                                      errstr.size());
+  }
+  return options;
+}
+
+// Waits for the single result event of an admin request on its private queue. The margin lets librdkafka's own
+// timeout fire first, so the error says what timed out.
+detail::EventPtr wait_event(rd_kafka_queue_t* queue, std::chrono::milliseconds timeout) {
+  return detail::EventPtr{rd_kafka_queue_poll(queue, detail::to_timeout_ms(timeout + std::chrono::seconds{2}))};
+}
+
+template <typename T>
+Result<T> event_failure(rd_kafka_event_t* ev) {
+  if (ev == nullptr) return Result<T>::failure(make_kafka_error(RD_KAFKA_RESP_ERR__TIMED_OUT));
+  const auto err = rd_kafka_event_error(ev);
+  const char* why = rd_kafka_event_error_string(ev);
+  return Result<T>::failure(detail::to_error(err), why != nullptr ? why : "");
+}
+
+}  // namespace
+
+struct Admin::Impl {
+  Options options;
+  detail::ClientPtr rk;
+  // Snapshot of the cluster's topic names for topic_exists().
+  mutable std::mutex cache_mutex;
+  std::set<std::string, std::less<>> known_topics;
+  Clock::time_point snapshot_at{};
+  bool have_snapshot = false;
+  boost::asio::thread_pool pool;
+
+  Impl(const ConfigMap& config, Options opts)
+      : options(opts), rk(detail::make_client(RD_KAFKA_PRODUCER, detail::make_conf(config))),
+        pool(std::max<std::size_t>(1, opts.blocking_threads)) {}
+
+  void remember(std::vector<std::string> names) {
+    std::lock_guard lock{cache_mutex};
+    known_topics.clear();
+    known_topics.insert(std::make_move_iterator(names.begin()), std::make_move_iterator(names.end()));
+    snapshot_at = Clock::now();
+    have_snapshot = true;
+  }
+
+  void remember_created(const std::string& name) {
+    std::lock_guard lock{cache_mutex};
+    known_topics.insert(name);
+  }
+
+  void remember_deleted(std::string_view name) {
+    std::lock_guard lock{cache_mutex};
+    if (auto it = known_topics.find(name); it != known_topics.end()) known_topics.erase(it);
+  }
+};
+
+Admin::Admin(const ConfigMap& config) : Admin(config, Options{}) {}
+Admin::Admin(const ConfigMap& config, Options options) : impl_(std::make_unique<Impl>(config, options)) {}
+
+Admin::~Admin() {
+  // Let queued async operations finish (each is bounded by request_timeout) before the client goes away.
+  impl_->pool.join();
+}
+
+boost::asio::any_io_executor Admin::blocking_executor() const { return impl_->pool.get_executor(); }
+
+Result<TopicCreation> Admin::create_topic(const NewTopic& topic) {
+  using R = Result<TopicCreation>;
+  if (auto why = topic_name_error(topic.name)) return R::failure(make_kafka_error(RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION), *why);
+  std::array<char, 512> errstr{};
+  detail::NewTopicPtr nt{rd_kafka_NewTopic_new(topic.name.c_str(), topic.partitions, topic.replication_factor,
+                                               errstr.data(), errstr.size())};
+  if (!nt) return R::failure(make_kafka_error(RD_KAFKA_RESP_ERR__INVALID_ARG), errstr.data());
+  for (const auto& [key, value] : topic.configs) {
+    if (const auto err = rd_kafka_NewTopic_set_config(nt.get(), key.c_str(), value.c_str()); err) {
+      return R::failure(detail::to_error(err), "topic config '" + key + "' rejected");
+    }
+  }
+  rd_kafka_t* rk = impl_->rk.get();
+  detail::QueuePtr queue{rd_kafka_queue_new(rk)};
+  auto options = make_admin_options(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS, impl_->options.request_timeout, true);
+  rd_kafka_NewTopic_t* topics[] = {nt.get()};
+  rd_kafka_CreateTopics(rk, topics, 1, options.get(), queue.get());
+  auto ev = wait_event(queue.get(), impl_->options.request_timeout);
+  const rd_kafka_CreateTopics_result_t* res = ev ? rd_kafka_event_CreateTopics_result(ev.get()) : nullptr;
+  if (res == nullptr || rd_kafka_event_error(ev.get())) return event_failure<TopicCreation>(ev.get());
+  std::size_t count = 0;
+  const rd_kafka_topic_result_t** results = rd_kafka_CreateTopics_result_topics(res, &count);
+  if (count < 1) return R::failure(make_kafka_error(RD_KAFKA_RESP_ERR__FAIL), "empty CreateTopics result");
+  const auto err = rd_kafka_topic_result_error(results[0]);
+  if (err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+    impl_->remember_created(topic.name);
+    return R::success(TopicCreation::already_exists);
+  }
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const char* why = rd_kafka_topic_result_error_string(results[0]);
+    return R::failure(detail::to_error(err), why != nullptr ? why : "");
+  }
+  impl_->remember_created(topic.name);
+  return R::success(TopicCreation::created);
+}
+
+Result<bool> Admin::delete_topic(std::string_view name) {
+  using R = Result<bool>;
+  const std::string topic{name};
+  rd_kafka_t* rk = impl_->rk.get();
+  detail::DeleteTopicPtr dt{rd_kafka_DeleteTopic_new(topic.c_str())};
+  detail::QueuePtr queue{rd_kafka_queue_new(rk)};
+  auto options = make_admin_options(rk, RD_KAFKA_ADMIN_OP_DELETETOPICS, impl_->options.request_timeout, true);
+  rd_kafka_DeleteTopic_t* topics[] = {dt.get()};
+  rd_kafka_DeleteTopics(rk, topics, 1, options.get(), queue.get());
+  auto ev = wait_event(queue.get(), impl_->options.request_timeout);
+  const rd_kafka_DeleteTopics_result_t* res = ev ? rd_kafka_event_DeleteTopics_result(ev.get()) : nullptr;
+  if (res == nullptr || rd_kafka_event_error(ev.get())) return event_failure<bool>(ev.get());
+  std::size_t count = 0;
+  const rd_kafka_topic_result_t** results = rd_kafka_DeleteTopics_result_topics(res, &count);
+  if (count < 1) return R::failure(make_kafka_error(RD_KAFKA_RESP_ERR__FAIL), "empty DeleteTopics result");
+  const auto err = rd_kafka_topic_result_error(results[0]);
+  impl_->remember_deleted(name);
+  if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) return R::success(false);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const char* why = rd_kafka_topic_result_error_string(results[0]);
+    return R::failure(detail::to_error(err), why != nullptr ? why : "");
+  }
+  return R::success(true);
+}
+
+Result<std::vector<PartitionInfo>> Admin::partitions(std::string_view name) {
+  using R = Result<std::vector<PartitionInfo>>;
+  if (auto why = topic_name_error(name)) return R::failure(make_kafka_error(RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION), *why);
+  const std::string topic{name};
+  auto md = detail::fetch_metadata(impl_->rk.get(), topic.c_str(), impl_->options.request_timeout);
+  if (!md) return R::failure(md.error, md.reason);
+  const rd_kafka_metadata_topic_t& t = md.value->topics[0];
+  std::vector<PartitionInfo> out;
+  out.reserve(static_cast<std::size_t>(t.partition_cnt));
+  for (int i = 0; i < t.partition_cnt; ++i) {
+    const auto& p = t.partitions[i];
+    PartitionInfo info;
+    info.id = p.id;
+    info.leader = p.leader;
+    info.replicas.assign(p.replicas, p.replicas + p.replica_cnt);
+    info.isr.assign(p.isrs, p.isrs + p.isr_cnt);
+    out.push_back(std::move(info));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return R::success(std::move(out));
+}
+
+Result<TopicDescription> Admin::describe_topic(std::string_view name) {
+  using R = Result<TopicDescription>;
+  auto parts = partitions(name);
+  if (!parts) return R::failure(parts.error, parts.reason);
+  TopicDescription desc;
+  desc.name = std::string{name};
+  desc.partitions = std::move(parts.value);
+
+  rd_kafka_t* rk = impl_->rk.get();
+  detail::ConfigResourcePtr resource{rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, desc.name.c_str())};
+  detail::QueuePtr queue{rd_kafka_queue_new(rk)};
+  auto options = make_admin_options(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, impl_->options.request_timeout, false);
+  rd_kafka_ConfigResource_t* resources[] = {resource.get()};
+  rd_kafka_DescribeConfigs(rk, resources, 1, options.get(), queue.get());
+  auto ev = wait_event(queue.get(), impl_->options.request_timeout);
+  const rd_kafka_DescribeConfigs_result_t* res = ev ? rd_kafka_event_DescribeConfigs_result(ev.get()) : nullptr;
+  if (res == nullptr || rd_kafka_event_error(ev.get())) return event_failure<TopicDescription>(ev.get());
+  std::size_t count = 0;
+  const rd_kafka_ConfigResource_t** described = rd_kafka_DescribeConfigs_result_resources(res, &count);
+  if (count < 1) return R::failure(make_kafka_error(RD_KAFKA_RESP_ERR__FAIL), "empty DescribeConfigs result");
+  if (const auto err = rd_kafka_ConfigResource_error(described[0]); err) {
+    const char* why = rd_kafka_ConfigResource_error_string(described[0]);
+    return R::failure(detail::to_error(err), why != nullptr ? why : "");
+  }
+  std::size_t entry_count = 0;
+  const rd_kafka_ConfigEntry_t** entries = rd_kafka_ConfigResource_configs(described[0], &entry_count);
+  for (std::size_t i = 0; i < entry_count; ++i) {
+    TopicConfigEntry e;
+    e.name = rd_kafka_ConfigEntry_name(entries[i]);
+    if (const char* v = rd_kafka_ConfigEntry_value(entries[i]); v != nullptr) e.value = v;
+    e.is_default = rd_kafka_ConfigEntry_is_default(entries[i]) != 0;
+    e.read_only = rd_kafka_ConfigEntry_is_read_only(entries[i]) != 0;
+    e.sensitive = rd_kafka_ConfigEntry_is_sensitive(entries[i]) != 0;
+    desc.configs.push_back(std::move(e));
+  }
+  std::sort(desc.configs.begin(), desc.configs.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return R::success(std::move(desc));
+}
+
+Result<std::vector<std::string>> Admin::list_topics() {
+  using R = Result<std::vector<std::string>>;
+  auto md = detail::fetch_metadata(impl_->rk.get(), nullptr, impl_->options.request_timeout);
+  if (!md) return R::failure(md.error, md.reason);
+  std::vector<std::string> names;
+  for (int i = 0; i < md.value->topic_cnt; ++i) {
+    const auto& t = md.value->topics[i];
+    if (t.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) continue;  // being deleted
+    if (is_internal_topic(t.topic)) continue;
+    names.emplace_back(t.topic);
+  }
+  std::sort(names.begin(), names.end());
+  impl_->remember(names);
+  return R::success(std::move(names));
+}
+
+std::optional<bool> Admin::cached_topic_exists(std::string_view name) const {
+  std::lock_guard lock{impl_->cache_mutex};
+  if (!impl_->have_snapshot) return std::nullopt;
+  const auto age = Clock::now() - impl_->snapshot_at;
+  const bool known = impl_->known_topics.contains(name);
+  if (known && age < impl_->options.exists_ttl) return true;
+  if (!known && age < impl_->options.missing_ttl) return false;
+  return std::nullopt;
+}
+
+void Admin::invalidate_cache() {
+  std::lock_guard lock{impl_->cache_mutex};
+  impl_->have_snapshot = false;
+  impl_->known_topics.clear();
+}
+
+Result<bool> Admin::topic_exists(std::string_view name) {
+  if (auto cached = cached_topic_exists(name)) return Result<bool>::success(*cached);
+  if (!is_valid_topic_name(name)) return Result<bool>::success(false);
+  auto names = list_topics();
+  if (!names) return Result<bool>::failure(names.error, names.reason);
+  return Result<bool>::success(std::binary_search(names.value.begin(), names.value.end(), name));
+}
+
+Result<ClusterInfo> Admin::cluster_info() {
+  using R = Result<ClusterInfo>;
+  const rd_kafka_metadata_t* raw = nullptr;
+  const auto err =
+      rd_kafka_metadata(impl_->rk.get(), 0, nullptr, &raw, detail::to_timeout_ms(impl_->options.request_timeout));
+  detail::MetadataPtr md{raw};
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return R::failure(detail::to_error(err));
+  ClusterInfo info;
+  for (int i = 0; i < md->broker_cnt; ++i) {
+    info.brokers.push_back(BrokerInfo{md->brokers[i].id, md->brokers[i].host, md->brokers[i].port});
+  }
+  std::sort(info.brokers.begin(), info.brokers.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return R::success(std::move(info));
+}
+
+}  // namespace kok::kafka

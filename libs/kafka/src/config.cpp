@@ -1,0 +1,90 @@
+#include "kok/kafka/config.hpp"
+
+#include <utility>
+
+#include "rdkafka_handles.hpp"
+
+namespace kok::kafka {
+namespace {
+
+// Settings every client gets.
+void add_common(ConfigMap& m, std::string_view bootstrap_servers) {
+  m.insert_or_assign("bootstrap.servers", std::string{bootstrap_servers});
+  // The brokers run with auto.create.topics.enable=false; say the same on the client side so a metadata request for a
+  // missing topic can never create it (librdkafka's producer default is true).
+  m.insert_or_assign("allow.auto.create.topics", "false");
+  m.insert_or_assign("socket.timeout.ms", "10000");
+  // Brokers close idle connections (connections.max.idle.ms); that is normal, not worth a log line each time.
+  m.insert_or_assign("log.connection.close", "false");
+}
+
+void apply_overrides(ConfigMap& m, const ConfigMap& overrides) {
+  for (const auto& [key, value] : overrides) m.insert_or_assign(key, value);
+}
+
+void require(const ConfigMap& m, const std::string& key, std::initializer_list<std::string_view> allowed,
+             std::string_view why) {
+  const auto it = m.find(key);
+  if (it == m.end()) return;
+  for (const auto a : allowed) {
+    if (it->second == a) return;
+  }
+  throw ConfigError(key, "must be " + std::string{*allowed.begin()} + " (" + std::string{why} + "), got '" +
+                             it->second + "'");
+}
+
+}  // namespace
+
+ConfigError::ConfigError(std::string key, const std::string& reason)
+    : std::runtime_error("kafka config '" + key + "': " + reason), key_(std::move(key)) {}
+
+ConfigMap producer_config(std::string_view bootstrap_servers, const ConfigMap& overrides) {
+  ConfigMap m;
+  add_common(m, bootstrap_servers);
+  // No duplicates, no reordering on retries; implies acks=all (all in-sync replicas, min.insync.replicas=2 on brokers).
+  m.insert_or_assign("enable.idempotence", "true");
+  m.insert_or_assign("acks", "all");
+  // An HTTP request waits for its delivery report: keep the batching delay small.
+  m.insert_or_assign("linger.ms", "5");
+  // Upper bound for a delivery report (includes retries while a leader moves): a request never hangs longer.
+  m.insert_or_assign("message.timeout.ms", "30000");
+  // Aligned with the brokers' message.max.bytes (Kafka default 1048588) so size errors come from one rule.
+  m.insert_or_assign("message.max.bytes", "1048588");
+  m.insert_or_assign("queue.buffering.max.messages", "100000");
+  // A produce to a missing topic fails as unknown topic after this long instead of only at message.timeout.ms. Long
+  // enough for a topic just created elsewhere to appear in metadata.
+  m.insert_or_assign("topic.metadata.propagation.max.ms", "5000");
+  apply_overrides(m, overrides);
+  require(m, "enable.idempotence", {"true"}, "the producer must not duplicate or reorder messages");
+  require(m, "acks", {"all", "-1"}, "a message is acknowledged only once all in-sync replicas have it");
+  return m;
+}
+
+ConfigMap consumer_config(std::string_view bootstrap_servers, std::string_view group_id, const ConfigMap& overrides) {
+  ConfigMap m;
+  add_common(m, bootstrap_servers);
+  m.insert_or_assign("group.id", std::string{group_id});
+  // Offsets are committed by hand, only after the HTTP response carrying the message was written.
+  m.insert_or_assign("enable.auto.commit", "false");
+  m.insert_or_assign("enable.auto.offset.store", "false");
+  m.insert_or_assign("auto.offset.reset", "earliest");
+  m.insert_or_assign("enable.partition.eof", "false");
+  // One process may hold many per-topic consumers: keep librdkafka's prefetch per consumer small (default is 64 MiB).
+  m.insert_or_assign("queued.max.messages.kbytes", "2048");
+  m.insert_or_assign("queued.min.messages", "1000");
+  apply_overrides(m, overrides);
+  require(m, "enable.auto.commit", {"false"}, "offsets are committed only after the reply was written");
+  require(m, "enable.auto.offset.store", {"false"}, "offsets are committed only after the reply was written");
+  return m;
+}
+
+ConfigMap admin_config(std::string_view bootstrap_servers, const ConfigMap& overrides) {
+  ConfigMap m;
+  add_common(m, bootstrap_servers);
+  apply_overrides(m, overrides);
+  return m;
+}
+
+void validate_config(const ConfigMap& config) { (void)detail::make_conf(config); }
+
+}  // namespace kok::kafka

@@ -1,0 +1,148 @@
+#include "kok/kafka/consumer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "kok/kafka/error.hpp"
+#include "rdkafka_handles.hpp"
+
+namespace kok::kafka {
+namespace {
+
+// Served from poll(): async commits report here. A failed commit is not fatal (the next commit carries a higher offset
+// and supersedes it; at worst messages are delivered again after a restart), so logging is the right reaction.
+void on_commit(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets, void* /*opaque*/) {
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) return;
+  spdlog::warn("kafka {}: offset commit failed: {} ({} partitions)", rd_kafka_name(rk), rd_kafka_err2str(err),
+               offsets != nullptr ? offsets->cnt : 0);
+}
+
+detail::PartitionListPtr to_list(const std::vector<TopicPartitionOffset>& positions) {
+  detail::PartitionListPtr list{rd_kafka_topic_partition_list_new(static_cast<int>(positions.size()))};
+  for (const auto& p : positions) {
+    rd_kafka_topic_partition_list_add(list.get(), p.topic.c_str(), p.partition)->offset = p.offset;
+  }
+  return list;
+}
+
+}  // namespace
+
+struct Consumer::Impl {
+  detail::ClientPtr rk;
+  bool closed = false;
+  bool wakeup_enabled = false;
+
+  explicit Impl(const ConfigMap& config) {
+    auto conf = detail::make_conf(config);
+    rd_kafka_conf_set_offset_commit_cb(conf.get(), on_commit);
+    rk = detail::make_client(RD_KAFKA_CONSUMER, std::move(conf));
+    // One queue for everything (messages, commit results, errors), so one wakeup fd covers it all.
+    rd_kafka_poll_set_consumer(rk.get());
+  }
+
+  void disable_wakeup() {
+    if (!wakeup_enabled) return;
+    detail::QueuePtr queue{rd_kafka_queue_get_consumer(rk.get())};
+    rd_kafka_queue_io_event_enable(queue.get(), -1, nullptr, 0);
+    wakeup_enabled = false;
+  }
+};
+
+Consumer::Consumer(const ConfigMap& config) : impl_(std::make_unique<Impl>(config)) {}
+
+Consumer::~Consumer() { close(); }
+
+void Consumer::close() {
+  if (impl_->closed) return;
+  impl_->closed = true;
+  // The wakeup fd may be closed right after us: stop librdkafka from writing to it first.
+  impl_->disable_wakeup();
+  if (const auto err = rd_kafka_consumer_close(impl_->rk.get()); err) {
+    spdlog::warn("kafka {}: close: {}", rd_kafka_name(impl_->rk.get()), rd_kafka_err2str(err));
+  }
+}
+
+Result<std::vector<std::int32_t>> Consumer::partitions(std::string_view topic, std::chrono::milliseconds timeout) {
+  using R = Result<std::vector<std::int32_t>>;
+  const std::string name{topic};
+  auto md = detail::fetch_metadata(impl_->rk.get(), name.c_str(), timeout);
+  if (!md) return R::failure(md.error, md.reason);
+  std::vector<std::int32_t> ids;
+  const auto& t = md.value->topics[0];
+  for (int i = 0; i < t.partition_cnt; ++i) ids.push_back(t.partitions[i].id);
+  std::sort(ids.begin(), ids.end());
+  return R::success(std::move(ids));
+}
+
+std::error_code Consumer::assign(const std::vector<TopicPartitionOffset>& positions) {
+  auto list = to_list(positions);
+  return detail::to_error(rd_kafka_assign(impl_->rk.get(), list.get()));
+}
+
+std::error_code Consumer::assign(std::string_view topic, const std::vector<std::int32_t>& partitions) {
+  std::vector<TopicPartitionOffset> positions;
+  positions.reserve(partitions.size());
+  for (const auto p : partitions) positions.push_back({std::string{topic}, p, offset_committed});
+  return assign(positions);
+}
+
+Result<std::optional<Message>> Consumer::poll(std::chrono::milliseconds timeout) {
+  using R = Result<std::optional<Message>>;
+  detail::MessagePtr m{rd_kafka_consumer_poll(impl_->rk.get(), detail::to_timeout_ms(timeout))};
+  if (!m) return R::success(std::nullopt);
+  if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return R::success(std::nullopt);
+  if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    detail::MessagePtr keep = std::move(m);
+    const char* why = rd_kafka_message_errstr(keep.get());
+    return R::failure(detail::to_error(keep->err), why != nullptr ? why : "");
+  }
+  return R::success(detail::copy_message(*m));
+}
+
+std::error_code Consumer::commit(const std::vector<TopicPartitionOffset>& positions, CommitMode mode) {
+  if (positions.empty()) return {};
+  auto list = to_list(positions);
+  const auto err = rd_kafka_commit(impl_->rk.get(), list.get(), mode == CommitMode::async ? 1 : 0);
+  if (err == RD_KAFKA_RESP_ERR__NO_OFFSET) return {};
+  return detail::to_error(err);
+}
+
+Result<std::vector<TopicPartitionOffset>> Consumer::committed(std::string_view topic,
+                                                              const std::vector<std::int32_t>& partitions,
+                                                              std::chrono::milliseconds timeout) {
+  using R = Result<std::vector<TopicPartitionOffset>>;
+  std::vector<TopicPartitionOffset> positions;
+  for (const auto p : partitions) positions.push_back({std::string{topic}, p, offset_committed});
+  auto list = to_list(positions);
+  if (const auto err = rd_kafka_committed(impl_->rk.get(), list.get(), detail::to_timeout_ms(timeout)); err) {
+    return R::failure(detail::to_error(err));
+  }
+  for (int i = 0; i < list->cnt; ++i) positions[static_cast<std::size_t>(i)].offset = list->elems[i].offset;
+  return R::success(std::move(positions));
+}
+
+std::optional<Watermarks> Consumer::cached_watermarks(std::string_view topic, std::int32_t partition) const {
+  const std::string name{topic};
+  Watermarks w;
+  if (rd_kafka_get_watermark_offsets(impl_->rk.get(), name.c_str(), partition, &w.low, &w.high) != 0) return {};
+  if (w.high < 0) return std::nullopt;
+  return w;
+}
+
+Result<Watermarks> Consumer::query_watermarks(std::string_view topic, std::int32_t partition,
+                                              std::chrono::milliseconds timeout) {
+  const std::string name{topic};
+  Watermarks w;
+  const auto err = rd_kafka_query_watermark_offsets(impl_->rk.get(), name.c_str(), partition, &w.low, &w.high,
+                                                    detail::to_timeout_ms(timeout));
+  if (err) return Result<Watermarks>::failure(detail::to_error(err));
+  return Result<Watermarks>::success(w);
+}
+
+void Consumer::enable_queue_wakeup(int fd) {
+  detail::QueuePtr queue{rd_kafka_queue_get_consumer(impl_->rk.get())};
+  static constexpr char payload = 1;
+  rd_kafka_queue_io_event_enable(queue.get(), fd, &payload, 1);
+  impl_->wakeup_enabled = fd >= 0;
+}
+
+}  // namespace kok::kafka
