@@ -1,0 +1,32 @@
+#include "media_type.hpp"
+
+#include <boost/beast/core/string.hpp>
+
+namespace kok::http::detail {
+
+namespace {
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::string_view media_type_of(std::string_view value) { return trim(value.substr(0, value.find(';'))); }
+}  // namespace
+
+bool media_type_equals(std::string_view header_value, std::string_view media_type) {
+  return boost::beast::iequals(media_type_of(header_value), media_type);
+}
+
+bool accept_prefers_json(std::string_view accept) {
+  while (!accept.empty()) {
+    const auto comma = accept.find(',');
+    const auto item = accept.substr(0, comma);
+    if (media_type_equals(item, "application/json") || media_type_equals(item, "application/*")) return true;
+    if (comma == std::string_view::npos) break;
+    accept.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+}  // namespace kok::http::detail
