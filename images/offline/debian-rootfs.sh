@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Builds a Debian root filesystem with debootstrap (from Debian's mirror) and imports it as a Docker image: the
+# base of every image of the offline run, since no registry image can be pulled.
+#
+#   debian-rootfs.sh NAME IMAGE [PACKAGE,PACKAGE...]
+#
+# NAME names the cached tarball ($OFFLINE_CACHE/rootfs/NAME.tar), IMAGE is the tag given by `docker import`.
+# Idempotent: the tarball is rebuilt only when the suite, the package list or this script changes; the image is
+# re-imported only when missing or older than the tarball. Downloaded .debs are kept in $OFFLINE_CACHE/debs.
+set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "$0")/../../scripts/lib/common.sh"
+# shellcheck source=images/offline/lib.sh
+source "$ROOT/images/offline/lib.sh"
+
+name="${1:?usage: debian-rootfs.sh NAME IMAGE [PACKAGES]}"
+image="${2:?usage: debian-rootfs.sh NAME IMAGE [PACKAGES]}"
+packages="${3:-}"
+tarball="$OFFLINE_CACHE/rootfs/$name.tar"
+hash="$(inputs_hash "$OFFLINE_DEBIAN_SUITE" "$OFFLINE_DEBIAN_MIRROR" "$packages" "$0")"
+
+command -v debootstrap >/dev/null || as_root apt-get install -y debootstrap >/dev/null
+
+if step_done "rootfs-$name" "$hash" && [[ -f "$tarball" ]]; then
+  log "rootfs $name: cached"
+else
+  log "rootfs $name: debootstrap $OFFLINE_DEBIAN_SUITE${packages:+ with $packages}"
+  start=$SECONDS
+  mkdir -p "$OFFLINE_CACHE/rootfs" "$OFFLINE_CACHE/debs"
+  dir="$(mktemp -d "$OFFLINE_CACHE/rootfs/$name.XXXX")"
+  trap 'rm -rf "$dir"' EXIT
+  heavy debootstrap --variant=minbase --merged-usr --cache-dir="$OFFLINE_CACHE/debs" \
+    ${packages:+--include="$packages"} "$OFFLINE_DEBIAN_SUITE" "$dir" "$OFFLINE_DEBIAN_MIRROR" \
+    > "$OFFLINE_CACHE/rootfs/$name.log" 2>&1 || { tail -20 "$OFFLINE_CACHE/rootfs/$name.log" >&2; die "debootstrap $name failed"; }
+  # Images carry no package lists, caches or logs of the build host.
+  rm -rf "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/*.bin "$dir"/var/cache/apt/archives/*.deb "$dir"/var/log/*.log
+  # Image builds on top of it must not try to start services (the policy Debian's docker images ship as well).
+  printf '#!/bin/sh\nexit 101\n' > "$dir/usr/sbin/policy-rc.d"
+  chmod 755 "$dir/usr/sbin/policy-rc.d"
+  heavy tar --numeric-owner --xattrs -C "$dir" -cf "$tarball.tmp" .
+  mv "$tarball.tmp" "$tarball"
+  step_mark "rootfs-$name" "$hash"
+  log "rootfs $name: built in $(since "$start")"
+fi
+
+if image_step_done "image-$name" "$image" "$hash"; then
+  log "image $image: cached"
+else
+  log "image $image: docker import"
+  heavy docker import --change 'CMD ["/bin/bash"]' --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    "$tarball" "$image" >/dev/null
+  step_mark "image-$name" "$hash"
+fi
