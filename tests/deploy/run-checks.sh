@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Deployment checks that need no cluster and no Docker engine:
+#   1. shellcheck on every shell script in the repository
+#   2. kustomize renders every overlay (base, kind, cloud, kind + kafka-ui)
+#   3. the rendered objects validate against the Kubernetes API schemas of KUBERNETES_VERSION (kubernetes-validate,
+#      offline, strict: unknown fields fail), and the validator still rejects a broken object (so it is not a no-op)
+#   4. pytest tests/deploy: the invariants (Kafka shape and settings vs the local cluster, routes vs DESIGN.md and the
+#      local gateway, kind config, images, security, probes, the deploy script against stand-in tools)
+# Ends with a line 'N passed, N failed[, N skipped]'; the exit status is non-zero when anything failed.
+#
+#   tests/deploy/run-checks.sh            (installs missing tools first: scripts/install-k8s-tools.sh)
+set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "$0")/../../scripts/lib/common.sh"
+load_versions
+cd "$ROOT"
+
+OUT="$ROOT/.cache/deploy-checks"
+VENV="$ROOT/.cache/venv"
+passed=0 failed=0 skipped=0 failures=()
+
+pass() { passed=$((passed + 1)); printf '  ok    %s\n' "$1"; }
+fail() {  # fail NAME [DETAILS]
+  failed=$((failed + 1)) failures+=("$1")
+  printf '  FAIL  %s\n' "$1"
+  [[ -z "${2:-}" ]] || printf '%s\n' "$2" | sed 's/^/        /'
+}
+
+if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
+
+scripts/install-k8s-tools.sh --check >/dev/null 2>&1 || scripts/install-k8s-tools.sh
+mkdir -p "$OUT"
+KUSTOMIZE="$ROOT/.cache/bin/kustomize"
+
+# ------------------------------------------------------------------------------------------------------ shellcheck
+log "shellcheck"
+shell_scripts() {
+  # Tracked and new files alike; by extension or by a shell shebang.
+  { git ls-files -z --cached --others --exclude-standard 2>/dev/null ||
+      find . -path ./.git -prune -o -path ./.cache -prune -o -path ./build -prune -o -path ./data -prune -o -type f -print0; } |
+    while IFS= read -r -d '' f; do
+      f="${f#./}"
+      [[ -f "$f" ]] || continue
+      case "$f" in .cache/*|build/*|data/*) continue ;; esac
+      if [[ "$f" == *.sh ]] || head -n1 "$f" 2>/dev/null | grep -qE '^#!.*\b(ba)?sh\b'; then echo "$f"; fi
+    done | sort
+}
+if command -v shellcheck >/dev/null 2>&1; then
+  while IFS= read -r script; do
+    if out="$(shellcheck -x "$script" 2>&1)"; then pass "shellcheck $script"; else fail "shellcheck $script" "$out"; fi
+  done < <(shell_scripts)
+else
+  fail "shellcheck is not installed (apt-get install shellcheck)"
+fi
+
+# ----------------------------------------------------------------------------------------------- render + validate
+log "kustomize build and schema validation (Kubernetes $KUBERNETES_VERSION)"
+# The --with-ui composition, as deploy-kind.sh builds it (kustomize follows relative paths only).
+mkdir -p "$OUT/kind-with-ui"
+cat >"$OUT/kind-with-ui/kustomization.yaml" <<'EOF'
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - ../../../deploy/k8s/overlays/kind
+components:
+  - ../../../deploy/k8s/components/kafka-ui
+EOF
+declare -A RENDER=(
+  [base]=deploy/k8s/base
+  [kind]=deploy/k8s/overlays/kind
+  [cloud]=deploy/k8s/overlays/cloud
+  [kind-with-ui]=.cache/deploy-checks/kind-with-ui
+)
+for name in base kind cloud kind-with-ui; do
+  if out="$("$KUSTOMIZE" build "${RENDER[$name]}" 2>&1 >"$OUT/$name.yaml")"; then
+    pass "kustomize build ${RENDER[$name]}"
+  else
+    fail "kustomize build ${RENDER[$name]}" "$out"
+    continue
+  fi
+  if out="$("$VENV/bin/kubernetes-validate" --kubernetes-version "$KUBERNETES_VERSION" --strict --quiet \
+              "$OUT/$name.yaml" 2>&1)"; then
+    pass "kubernetes-validate $name ($(grep -c '^kind:' "$OUT/$name.yaml") objects)"
+  else
+    fail "kubernetes-validate $name" "$out"
+  fi
+done
+
+# The validator must still catch a mistake: a misspelt field in an otherwise valid Deployment.
+cat >"$OUT/broken.yaml" <<'EOF'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: broken}
+spec:
+  selector: {matchLabels: {app: x}}
+  template:
+    metadata: {labels: {app: x}}
+    spec:
+      containers:
+        - name: x
+          image: x:1
+          readinessProbes: {}
+EOF
+if "$VENV/bin/kubernetes-validate" --kubernetes-version "$KUBERNETES_VERSION" --strict --quiet "$OUT/broken.yaml" >/dev/null 2>&1; then
+  fail "kubernetes-validate rejects an unknown field (it accepted one)"
+else
+  pass "kubernetes-validate rejects an unknown field"
+fi
+
+# ----------------------------------------------------------------------------------------------------------- pytest
+log "pytest tests/deploy"
+rm -f "$OUT/pytest.xml"
+"$VENV/bin/python" -m pytest -q -p no:cacheprovider --junitxml="$OUT/pytest.xml" tests/deploy || true
+if [[ -f "$OUT/pytest.xml" ]]; then
+  # tests, failures + errors, skipped from the junit summary.
+  read -r t f s < <("$VENV/bin/python" - "$OUT/pytest.xml" <<'EOF'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+suite = root if root.tag == "testsuite" else root.find("testsuite")
+print(suite.get("tests"), int(suite.get("failures")) + int(suite.get("errors")), suite.get("skipped"))
+EOF
+  )
+  passed=$((passed + t - f - s)) failed=$((failed + f)) skipped=$((skipped + s))
+  ((f == 0)) || failures+=("pytest: $f test(s), see above")
+else
+  fail "pytest did not run"
+fi
+
+# ---------------------------------------------------------------------------------------------------------- summary
+echo
+if ((failed)); then
+  echo "deployment checks failed:"
+  printf '  - %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+((failed == 0))
