@@ -98,13 +98,16 @@ gateway_url() {
   if [[ -z "$port" || "$port" == 80 ]]; then echo "http://localhost"; else echo "http://localhost:$port"; fi
 }
 
+# A value made safe for the replacement side of sed's s|...|...| (backslash, ampersand, delimiter).
+sed_escape() { printf '%s' "$1" | sed -e 's/[\\&|]/\\&/g'; }
+
 render_cluster_config() {  # render_cluster_config OUT: fills deploy/kind/cluster.yaml's @...@ values
-  local esc_dir="${DATA_DIR//\'/\'\'}"  # the path sits in a single-quoted YAML scalar
-  sed -e "s|@NODE_IMAGE@|$KIND_NODE_IMAGE|g" \
-      -e "s|@LISTEN_ADDRESS@|${KIND_LISTEN_ADDRESS:-127.0.0.1}|g" \
+  local dir="${DATA_DIR//\'/\'\'}"  # the path sits in a single-quoted YAML scalar
+  sed -e "s|@NODE_IMAGE@|$(sed_escape "$KIND_NODE_IMAGE")|g" \
+      -e "s|@LISTEN_ADDRESS@|$(sed_escape "${KIND_LISTEN_ADDRESS:-127.0.0.1}")|g" \
       -e "s|@HTTP_PORT@|$HTTP_PORT|g" \
       -e "s|@HTTPS_PORT@|$HTTPS_PORT|g" \
-      -e "s|@DATA_DIR@|${esc_dir//|/\\|}|g" \
+      -e "s|@DATA_DIR@|$(sed_escape "$dir")|g" \
       "$HERE/cluster.yaml" >"$1"
 }
 

@@ -29,7 +29,7 @@ class Deploy:
     def __init__(self, tmp_path: Path):
         self.state = tmp_path / "state"
         self.state.mkdir()
-        self.data = tmp_path / "data dir"  # a space, to catch quoting mistakes
+        self.data = tmp_path / "data & dir's"  # to catch quoting and escaping mistakes
         self.http_port = free_port()
         self.https_port = free_port()
         self.env = {k: v for k, v in os.environ.items() if k not in IMAGE_OVERRIDES}
