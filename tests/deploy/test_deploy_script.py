@@ -3,6 +3,7 @@ cluster config it creates, the images it builds and loads, the manifests it appl
 repository untouched. The real kustomize renders. What only a live cluster shows is left to ./test.sh --kind."""
 from __future__ import annotations
 
+import hashlib
 import os
 import socket
 import subprocess
@@ -67,9 +68,15 @@ def deploy(tmp_path):
     return Deploy(tmp_path)
 
 
-def git_status() -> str:
-    return subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
-                          capture_output=True, text=True, check=False).stdout
+def inputs_digest() -> dict[str, str]:
+    """Content hashes of everything a deploy reads from the repository (other work may change other files meanwhile)."""
+    out = {}
+    for top in ("deploy/k8s", "deploy/kind", "images/service", "versions.env"):
+        path = ROOT / top
+        for f in sorted([path] if path.is_file() else path.rglob("*")):
+            if f.is_file():
+                out[str(f.relative_to(ROOT))] = hashlib.sha256(f.read_bytes()).hexdigest()
+    return out
 
 
 def test_up_creates_the_cluster_the_issue_describes(deploy):
@@ -96,7 +103,7 @@ def test_up_creates_the_cluster_the_issue_describes(deploy):
 
 
 def test_up_builds_loads_and_applies_pinned_images(deploy):
-    before = git_status()
+    before = inputs_digest()
     deploy.up()
     versions = read_versions()
     calls = deploy.calls()
@@ -117,7 +124,7 @@ def test_up_builds_loads_and_applies_pinned_images(deploy):
     for what in ("deployment/traefik", "statefulset/kafka", "deployment/producer", "deployment/consumer"):
         assert any("rollout status " + what in c for c in calls), what
     # A deploy never modifies the repository (its scratch files live in the ignored .cache/).
-    assert git_status() == before
+    assert inputs_digest() == before
 
     # A second run repairs or does nothing: no new cluster, no rebuild.
     (deploy.state / "calls").unlink()
