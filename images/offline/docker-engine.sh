@@ -29,8 +29,8 @@ start_engine() {
   log "starting dockerd (log: $dockerd_log)"
   # No init system here runs services: start it detached, in its own session, so it outlives this script.
   as_root setsid dockerd >>"$dockerd_log" 2>&1 < /dev/null &
-  local i
-  for i in $(seq 60); do engine_up && return 0; sleep 1; done
+  local _
+  for _ in $(seq 60); do engine_up && return 0; sleep 1; done
   tail -20 "$dockerd_log" >&2
   die "dockerd did not start"
 }

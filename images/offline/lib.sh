@@ -53,3 +53,16 @@ image_step_done() { image_exists "$2" && step_done "$1" "$3"; }
 go_env() {
   export CGO_ENABLED=0 GOFLAGS="${GOFLAGS:--buildvcs=false}" GOTOOLCHAIN=local
 }
+
+# The scripts (ours, deploy-kind.sh, kind) build with `DOCKER_BUILDKIT=1 docker build`. A Docker CLI without the
+# buildx plugin refuses that; Debian's docker.io client (/usr/bin/docker) still drives the engine's built-in BuildKit.
+# When the first docker on PATH is such a CLI, a shim directory that points `docker` at Debian's goes first on PATH.
+ensure_docker_client() {
+  local shims="$OFFLINE_CACHE/shims"
+  if docker buildx version >/dev/null 2>&1 || [[ "$(command -v docker)" == "$shims/docker" ]]; then return 0; fi
+  [[ -x /usr/bin/docker ]] || die "the docker CLI lacks buildx and /usr/bin/docker (Debian's docker.io) is missing"
+  mkdir -p "$shims"
+  printf '#!/bin/sh\nexec /usr/bin/docker "$@"\n' > "$shims/docker"
+  chmod 755 "$shims/docker"
+  export PATH="$shims:$PATH"
+}

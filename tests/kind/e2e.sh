@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# End-to-end checks against the deployment on kind, through the Ingress (real HTTP to the real services, real
+# brokers). Called by tests/kind/run.sh after ./deploy.sh; can be run alone against a running cluster:
+#
+#   HTTP_PORT=80 tests/kind/e2e.sh [CHECK...]       checks: walkthrough replication routes failover persistence
+#
+# 'persistence' runs ./deploy.sh down and ./deploy.sh again (DEPLOY_ARGS passed to both), so it goes last.
+# Prints one line per check and ends with 'N passed, N failed'; exit status 1 when anything failed.
+set -uo pipefail
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "$0")/../../scripts/lib/common.sh"
+cd "$ROOT" || exit 1
+
+URL="http://localhost:${HTTP_PORT:-80}"
+CONTEXT="kind-${KIND_CLUSTER_NAME:-kok}"
+NS=kok
+RUN_ID="$(date +%s)"
+passed=0
+failed=0
+failures=()
+
+kc() { kubectl --context "$CONTEXT" "$@"; }
+ok() { passed=$((passed + 1)); printf '  ok    %s\n' "$*"; }
+fail() { failed=$((failed + 1)); failures+=("$*"); printf '  FAIL  %s\n' "$*"; }
+check() {  # check DESCRIPTION COMMAND...: ok when the command succeeds
+  local what="$1"
+  shift
+  if "$@"; then ok "$what"; else fail "$what"; fi
+}
+
+# Small predicates for check (each prints what it saw when it fails).
+is() { [[ "$1" == "$2" ]] || { echo "    expected '$2', got '${1:0:300}'" >&2; return 1; }; }
+# shellcheck disable=SC2053 # the pattern is meant as a glob
+matches() { [[ "$1" == $2 ]] || { echo "    '${1:0:300}' does not match '$2'" >&2; return 1; }; }
+contains() { grep -qF -- "$2" <<<"$1" || { echo "    '$2' not found in '${1:0:300}'" >&2; return 1; }; }
+json_is() { is "$(jq -c "$2" <<<"$1" 2>/dev/null)" "$3"; }  # json_is JSON FILTER EXPECTED
+header_has() { grep -qiE "$1" <<<"$HEADERS" || { echo "    no header matching '$1'" >&2; return 1; }; }
+
+# http METHOD PATH [CURL ARGS...]: sets STATUS and BODY (and HEADERS).
+http() {
+  local method="$1" path="$2" tmp
+  shift 2
+  tmp="$(mktemp)"
+  STATUS="$(curl -sS -o "$tmp.body" -D "$tmp.headers" -w '%{http_code}' --max-time 30 -X "$method" "$@" "$URL$path" 2>/dev/null)" || STATUS=000
+  BODY="$(cat "$tmp.body" 2>/dev/null)"
+  HEADERS="$(cat "$tmp.headers" 2>/dev/null)"
+  rm -f "$tmp" "$tmp.body" "$tmp.headers"
+}
+expect_status() {  # expect_status WANTED...: true when STATUS is one of them
+  local s
+  for s in "$@"; do [[ "$STATUS" == "$s" ]] && return 0; done
+  echo "    got HTTP $STATUS: ${BODY:0:300}" >&2
+  return 1
+}
+
+wait_ready() {  # the Ingress answers and both services are ready
+  local i
+  for i in $(seq 60); do
+    http GET /healthz
+    [[ "$STATUS" == 200 ]] && return 0
+    sleep 2
+  done
+  return 1
+}
+
+create_topic() { http POST "/topic/$1"; expect_status 200 201; }
+send() { http POST "/message/$1" --data-binary "$2"; expect_status 200 201; }
+
+# ------------------------------------------------------------------------------------------------ walkthrough
+# The seed's walkthrough: create a topic, send, the first read returns offset 0, each next read the next offset.
+check_walkthrough() {
+  echo "walkthrough"
+  local t="walk-$RUN_ID" i
+  check "POST /topic/$t creates the topic" create_topic "$t"
+  check "POST /topic/$t again: 200 (idempotent)" create_topic "$t"
+  for i in 0 1 2; do
+    check "POST /message/$t 'hello $i'" send "$t" "hello $i"
+  done
+  for i in 0 1 2; do
+    http GET "/$t"
+    check "GET /$t -> offset $i, value 'hello $i'" matches "$STATUS $BODY" "200 offset: $i *value: hello $i*"
+  done
+  http GET "/$t"
+  check "GET /$t when everything is read: 404" expect_status 404
+  http GET "/no-such-topic-$RUN_ID"
+  check "GET /no-such-topic: 404" expect_status 404
+}
+
+# ------------------------------------------------------------------------------------------------ replication
+broker_node() { kc -n "$NS" get pod "kafka-$1" -o jsonpath='{.spec.nodeName}'; }
+
+check_replication() {
+  echo "replication"
+  local t="repl-$RUN_ID" desc nodes n
+  create_topic "$t" >/dev/null 2>&1
+  http GET "/topics/$t"
+  check "GET /topics/$t: 200" expect_status 200
+  desc="$BODY"
+  check "1 partition" json_is "$desc" '.partitions | length' 1
+  check "3 replicas, one per broker (ids 0,1,2)" json_is "$desc" '.partitions[0].replicas | sort' '[0,1,2]'
+  check "3 in-sync replicas" json_is "$desc" '.partitions[0].isr | sort' '[0,1,2]'
+  # Each broker pod holds a replica in its own data directory.
+  for n in 0 1 2; do
+    check "kafka-$n holds $t-0 in /var/lib/kafka/data" kc -n "$NS" exec "kafka-$n" -- test -d "/var/lib/kafka/data/$t-0"
+  done
+  nodes="$(for n in 0 1 2; do broker_node "$n"; echo; done | sort -u | grep -c .)"
+  check "brokers on three different nodes ($(for n in 0 1 2; do printf '%s ' "$(broker_node "$n")"; done))" \
+    is "$nodes" 3
+  check "no broker on the control plane" is "$(for n in 0 1 2; do broker_node "$n"; echo; done | grep -c control-plane)" 0
+}
+
+# ------------------------------------------------------------------------------------------------------ routes
+# Every route of the DESIGN.md table, checked twice: the answer is the one only the right service gives, and
+# Traefik's access log shows the request went to that service's port (producer 8070, consumer 8072).
+traefik_backend() {  # traefik_backend MARKER: the backend port of the last logged request whose line holds MARKER
+  kc -n traefik logs deployment/traefik --since=10m 2>/dev/null | grep -F -- "$1" | tail -n1 |
+    grep -oE '"http://[0-9.]+:[0-9]+"' | tail -n1 | sed -E 's/.*:([0-9]+)"/\1/'
+}
+route() {  # route SERVICE_PORT DESCRIPTION EXPECTED_STATUSES METHOD PATH [CURL ARGS...]
+  local port="$1" what="$2" statuses="$3" method="$4" path="$5" backend i
+  shift 5
+  http "$method" "$path" "$@"
+  # shellcheck disable=SC2086 # a list of statuses
+  check "$method $path: $what (HTTP $STATUS)" expect_status $statuses
+  backend=""
+  for i in 1 2 3 4 5; do
+    backend="$(traefik_backend "$method ${path%%\?*}")"
+    [[ -n "$backend" ]] && break
+    sleep 1
+  done
+  check "$method $path went to port $port (access log: ${backend:-none})" is "$backend" "$port"
+}
+
+check_routes() {
+  echo "routes"
+  local p=8070 c=8072 t="route-$RUN_ID" t2="route2-$RUN_ID"
+  route $p "create (seed route)" "200 201" POST "/topic/$t"
+  route $p "send (seed route)" "200 201" POST "/message/$t" --data-binary one
+  route $p "send (later seed name)" "200 201" POST "/producer/$t" --data-binary two
+  route $p "list topics" 200 GET "/topics"
+  check "GET /topics lists $t" contains "$BODY" "$t"
+  route $p "describe" 200 GET "/topics/$t"
+  route $p "create with JSON body" 201 POST "/topics/$t2" -H 'Content-Type: application/json' \
+    --data '{"partitions":1,"replication_factor":3}'
+  route $p "create again: 409" 409 POST "/topics/$t2" -H 'Content-Type: application/json' --data '{}'
+  route $p "batch send" "200 201" POST "/topics/$t/messages" -H 'Content-Type: application/json' \
+    --data '{"records":[{"value":"three"},{"key":"k","value":"four"}]}'
+  check "batch reply has partition and offset per record" \
+    json_is "$BODY" '[.. | objects | select(has("offset") and has("partition"))] | length >= 2' true
+  route $p "wrong method: 405" 405 GET "/message/$t"
+  check "405 carries Allow" header_has '^allow:'
+  route $c "next message (seed route)" 200 GET "/$t"
+  route $c "next message" 200 GET "/consumer/$t"
+  route $c "long-poll batch as JSON" "200 204" GET "/consumer/$t?wait=1s&max=10" -H 'Accept: application/json'
+  route $c "stream (SSE)" "200" GET "/consumer/$t/stream" --max-time 3 -H 'Accept: text/event-stream'
+  check "stream is text/event-stream" header_has '^content-type: text/event-stream'
+  route $c "topic named like nothing else goes to the consumer" 404 GET "/unknown-$RUN_ID"
+  route $c "health (everything else: consumer)" 200 GET /healthz
+  route $c "readiness" 200 GET /readyz
+  route $c "metrics" 200 GET /metrics
+  route $c "API spec" 200 GET /openapi.yaml
+  route $c "bad topic name: 400" 400 GET "/consumer/bad%20name"
+  route $p "bad topic name: 400" 400 POST "/topic/bad%20name"
+  route $p "body over the limit: 413" 413 POST "/message/$t" --data-binary "@$BIG_BODY"
+  route $p "produce to a missing topic: 404" 404 POST "/message/missing-$RUN_ID" --data-binary x
+}
+
+# ----------------------------------------------------------------------------------------------------- failover
+# A broker pod is deleted while a producer writes: every request answered 200 must later be read back; the pod
+# comes back, finds its data on the host directory and rejoins the in-sync replicas.
+check_failover() {
+  echo "failover"
+  local t="fail-$RUN_ID" acked="$TMP/acked" got="$TMP/got" leader victim i n=200 status pid files_before files_after lost
+  create_topic "$t" >/dev/null
+  http GET "/topics/$t"
+  leader="$(jq -r '.partitions[0].leader' <<<"$BODY")"
+  # The leader is the interesting one to lose: the partition must move and the producer must not lose writes.
+  victim="kafka-${leader:-0}"
+  files_before="$(kc -n "$NS" exec "$victim" -- ls /var/lib/kafka/data 2>/dev/null | sort | tr '\n' ' ')"
+  : > "$acked"
+  (
+    for i in $(seq 1 "$n"); do
+      status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -X POST --data-binary "m-$i" "$URL/message/$t")"
+      [[ "$status" == 200 || "$status" == 201 ]] && echo "m-$i" >> "$acked"
+      sleep 0.05
+    done
+  ) &
+  pid=$!
+  sleep 3
+  kc -n "$NS" delete pod "$victim" --wait=false >/dev/null
+  echo "    deleted $victim (partition leader) while producing"
+  wait "$pid"
+  check "most requests were answered 200 during the failover ($(wc -l < "$acked")/$n)" \
+    test "$(wc -l < "$acked")" -ge $((n / 2))
+  kc -n "$NS" rollout status statefulset/kafka --timeout=300s >/dev/null 2>&1
+  check "$victim is back and ready" kc -n "$NS" wait --for=condition=Ready "pod/$victim" --timeout=300s
+  : > "$got"
+  for i in $(seq 1 60); do
+    http GET "/consumer/$t?wait=2s&max=500" -H 'Accept: application/json'
+    [[ "$STATUS" == 204 ]] && break
+    [[ "$STATUS" == 200 ]] || { sleep 1; continue; }
+    jq -r '(if type == "array" then . else (.records // .messages // [.]) end)[] | .value' <<<"$BODY" >> "$got"
+  done
+  lost="$(comm -23 <(sort -u "$acked") <(sort -u "$got") | tr '\n' ' ')"
+  check "every acknowledged message was consumed ($(sort -u "$got" | grep -c .) read, $(wc -l < "$acked") acknowledged)" \
+    is "$lost" ""
+  files_after="$(kc -n "$NS" exec "$victim" -- ls /var/lib/kafka/data 2>/dev/null | sort | tr '\n' ' ')"
+  check "$victim had $t-0 in its log dir before" contains "$files_before" "$t-0"
+  check "$victim came back with its data (meta.properties and $t-0 in its log dir)" \
+    matches "$files_after" "*meta.properties*$t-0*"
+  for i in $(seq 1 60); do
+    http GET "/topics/$t"
+    [[ "$(jq -c '.partitions[0].isr | sort' <<<"$BODY" 2>/dev/null)" == "[0,1,2]" ]] && break
+    sleep 2
+  done
+  check "$victim rejoined the in-sync replicas" json_is "$BODY" '.partitions[0].isr | sort' '[0,1,2]'
+}
+
+# -------------------------------------------------------------------------------------------------- persistence
+# ./deploy.sh down deletes the cluster; ./deploy.sh brings a new one up on the same host directory: topics, messages
+# and the consumer's committed position are still there.
+check_persistence() {
+  echo "persistence"
+  local t="keep-$RUN_ID" i
+  create_topic "$t" >/dev/null
+  for i in 0 1 2 3 4; do send "$t" "kept $i" >/dev/null; done
+  http GET "/$t"; http GET "/$t"
+  check "before: read offsets 0 and 1 of $t" matches "$BODY" "offset: 1 *"
+  # The consumer commits after each reply; give the commit a moment to reach the brokers.
+  sleep 3
+  # shellcheck disable=SC2086 # DEPLOY_ARGS is a list of options
+  check "./deploy.sh down (cluster deleted)" ./deploy.sh down ${DEPLOY_ARGS:-}
+  check "no kind cluster left" is "$(kind get clusters 2>/dev/null | grep -cx "${KIND_CLUSTER_NAME:-kok}")" 0
+  # shellcheck disable=SC2086
+  check "./deploy.sh up again" ./deploy.sh up ${DEPLOY_ARGS:-}
+  wait_ready
+  http GET /topics
+  check "after: topic $t is still listed" contains "$BODY" "$t"
+  check "after: topic walk-$RUN_ID is still listed" contains "$BODY" "walk-$RUN_ID"
+  http GET "/$t"
+  check "after: the next read of $t is offset 2 (committed position kept)" matches "$STATUS $BODY" "200 offset: 2 *kept 2*"
+  http GET "/$t"
+  check "after: then offset 3" matches "$BODY" "offset: 3 *"
+}
+
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+BIG_BODY="$TMP/big"
+head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' x > "$BIG_BODY"
+
+checks=("$@")
+((${#checks[@]})) || checks=(walkthrough replication routes failover persistence)
+log "end-to-end checks on $URL (cluster context $CONTEXT)"
+wait_ready || { fail "gateway $URL/healthz did not answer 200"; }
+for c in "${checks[@]}"; do
+  "check_$c"
+done
+echo
+if ((failed)); then
+  echo "failed checks:"
+  printf '  %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed"
+((failed == 0))
