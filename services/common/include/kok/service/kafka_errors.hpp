@@ -1,0 +1,20 @@
+#pragma once
+// Kafka failures → HTTP answers, per DESIGN.md "Answers to bad input":
+//   unknown topic → 404 "topic does not exist"; topic exists → 409; invalid name/request → 400; record too large → 413;
+//   queue full / not enough in-sync replicas / brokers unreachable / shutting down → 503 with Retry-After;
+//   timeout → 504; anything else → 500.
+
+#include <string_view>
+#include <system_error>
+
+#include "kok/http/error.hpp"
+
+namespace kok::service {
+
+// `reason`: the broker's or librdkafka's explanation (kok::kafka::Result::reason), appended where it helps.
+http::Error to_http_error(std::error_code ec, std::string_view reason = {});
+
+// Throws to_http_error(ec, reason) if ec is set.
+void throw_if_kafka_error(std::error_code ec, std::string_view reason = {});
+
+}  // namespace kok::service

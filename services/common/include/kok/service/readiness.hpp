@@ -1,0 +1,40 @@
+#pragma once
+// Readiness = "Kafka reachable", checked in the background so /readyz never waits on a broker.
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "kok/http/server.hpp"
+
+namespace kok::kafka {
+class Admin;
+}
+
+namespace kok::service {
+
+class KafkaReadiness {
+ public:
+  // Probes `admin` (cluster metadata) every `interval` on `io`'s executor; the blocking call runs on the Admin's own
+  // threads. Not ready until the first successful probe.
+  KafkaReadiness(boost::asio::io_context& io, kafka::Admin& admin, std::chrono::milliseconds interval);
+  ~KafkaReadiness();
+  KafkaReadiness(const KafkaReadiness&) = delete;
+  KafkaReadiness& operator=(const KafkaReadiness&) = delete;
+
+  void start();
+  http::Readiness state() const;
+  // For Server::set_readiness_check.
+  http::ReadinessCheck check() const;
+
+  struct State;  // shared with the probe coroutine (defined in readiness.cpp)
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace kok::service

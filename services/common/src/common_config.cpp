@@ -1,0 +1,79 @@
+#include "kok/service/common_config.hpp"
+
+#include <limits>
+
+namespace kok::service {
+
+namespace {
+
+std::string duration_text(std::chrono::milliseconds d) {
+  return d.count() % 1000 == 0 ? std::to_string(d.count() / 1000) + "s" : std::to_string(d.count()) + "ms";
+}
+
+std::chrono::milliseconds positive_duration(std::string_view text) {
+  const auto d = parse_duration(text);
+  if (d.count() <= 0) throw ConfigError("must be greater than zero");
+  return d;
+}
+
+}  // namespace
+
+std::string normalize_bootstrap_servers(std::string_view value) {
+  std::string out;
+  while (!value.empty()) {
+    const auto comma = value.find(',');
+    std::string_view entry = value.substr(0, comma);
+    while (!entry.empty() && entry.front() == ' ') entry.remove_prefix(1);
+    while (!entry.empty() && entry.back() == ' ') entry.remove_suffix(1);
+    if (const auto scheme = entry.find("://"); scheme != std::string_view::npos) entry.remove_prefix(scheme + 3);
+    while (!entry.empty() && entry.back() == '/') entry.remove_suffix(1);
+    if (!entry.empty()) {
+      if (!out.empty()) out += ',';
+      out += entry;
+    }
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  if (out.empty()) throw ConfigError("no bootstrap server given");
+  return out;
+}
+
+void add_common_options(Options& options, CommonConfig& config) {
+  auto& http = config.http;
+  options
+      .add("bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS", "Kafka bootstrap servers, host:port[,host:port...]",
+           config.bootstrap_servers,
+           [&config](std::string_view v) { config.bootstrap_servers = normalize_bootstrap_servers(v); }, {"KAFKAURL"})
+      .add("address", "HTTP_ADDRESS", "Address to listen on", http.address,
+           [&http](std::string_view v) { http.address = std::string(v); })
+      .add("port", "HTTP_PORT", "HTTP port", std::to_string(http.port),
+           [&http](std::string_view v) { http.port = static_cast<std::uint16_t>(parse_integer(v, 0, 65535)); })
+      .add("threads", "HTTP_THREADS", "I/O threads serving HTTP", std::to_string(http.threads),
+           [&http](std::string_view v) { http.threads = static_cast<std::size_t>(parse_integer(v, 1, 256)); })
+      .add("log-level", "LOG_LEVEL", "trace, debug, info, warn, error, critical or off", config.log_level,
+           [&config](std::string_view v) { config.log_level = std::string(v); })
+      .add("body-limit", "HTTP_BODY_LIMIT",
+           "Largest request body, e.g. 1MiB (keep it at or below the brokers' message.max.bytes)",
+           std::to_string(http.body_limit), [&http](std::string_view v) { http.body_limit = parse_size(v); })
+      .add("header-limit", "HTTP_HEADER_LIMIT", "Largest request line + headers", std::to_string(http.header_limit),
+           [&http](std::string_view v) { http.header_limit = parse_size(v); })
+      .add("read-timeout", "HTTP_READ_TIMEOUT", "Time to receive a whole request once it started (e.g. 15s)",
+           duration_text(http.read_timeout), [&http](std::string_view v) { http.read_timeout = positive_duration(v); })
+      .add("idle-timeout", "HTTP_IDLE_TIMEOUT", "How long an idle keep-alive connection stays open",
+           duration_text(http.idle_timeout), [&http](std::string_view v) { http.idle_timeout = positive_duration(v); })
+      .add("write-timeout", "HTTP_WRITE_TIMEOUT", "Time to write one response to a slow client",
+           duration_text(http.write_timeout),
+           [&http](std::string_view v) { http.write_timeout = positive_duration(v); })
+      .add("max-connections", "HTTP_MAX_CONNECTIONS", "Open connections above this are answered 503",
+           std::to_string(http.max_connections),
+           [&http](std::string_view v) {
+             http.max_connections = static_cast<std::size_t>(parse_integer(v, 1, std::numeric_limits<int>::max()));
+           })
+      .add("drain-timeout", "SHUTDOWN_DRAIN_TIMEOUT", "On SIGTERM, time in-flight requests get to finish",
+           duration_text(http.drain_timeout), [&http](std::string_view v) { http.drain_timeout = parse_duration(v); })
+      .add("kafka-request-timeout", "KAFKA_REQUEST_TIMEOUT", "Bound for one Kafka admin or metadata request",
+           duration_text(config.kafka_request_timeout),
+           [&config](std::string_view v) { config.kafka_request_timeout = positive_duration(v); });
+}
+
+}  // namespace kok::service

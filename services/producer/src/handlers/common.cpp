@@ -1,0 +1,89 @@
+#include "handlers/common.hpp"
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <memory>
+
+#include "kok/kafka/error.hpp"
+#include "kok/kafka/topic_name.hpp"
+#include "kok/service/kafka_errors.hpp"
+
+namespace kok::producer {
+
+namespace asio = boost::asio;
+
+std::string topic_param(const http::Request& request) {
+  const auto& topic = request.param("t");
+  if (auto why = kafka::topic_name_error(topic)) throw http::bad_request(*why);
+  return topic;
+}
+
+void require_kafka_reachable(const ProducerContext& ctx) {
+  if (ctx.readiness == nullptr) return;
+  if (const auto state = ctx.readiness->state(); !state.ready) throw http::unavailable(state.reason, std::chrono::seconds{5});
+}
+
+asio::awaitable<void> require_topic(const ProducerContext& ctx, std::string topic) {
+  auto exists = co_await ctx.admin->async_topic_exists(std::move(topic), asio::use_awaitable);
+  if (!exists.ok()) throw service::to_http_error(exists.error, exists.reason);
+  if (!exists.value) throw http::not_found("topic does not exist");
+}
+
+namespace {
+
+// Shared by the delivery callbacks of one batch; they all run on the request's strand.
+struct Batch {
+  explicit Batch(const asio::any_io_executor& executor, std::size_t count)
+      : results(count), pending(count), done(executor) {
+    done.expires_at(asio::steady_timer::time_point::max());
+  }
+  std::vector<Delivery> results;
+  std::size_t pending;
+  asio::steady_timer done;  // cancelled when the last report arrived
+};
+
+}  // namespace
+
+asio::awaitable<std::vector<Delivery>> produce_all(const ProducerContext& ctx, const std::string& topic,
+                                                   std::vector<Record> records) {
+  const auto executor = co_await asio::this_coro::executor;
+  auto batch = std::make_shared<Batch>(executor, records.size());
+  const auto started = std::chrono::steady_clock::now();
+  auto* metrics = ctx.metrics;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    const std::optional<std::string_view> key = r.key ? std::optional<std::string_view>(*r.key) : std::nullopt;
+    // A plain callback (not a coroutine) bound to our strand: the delivery report arrives on the producer's poll
+    // thread and is posted here, so the batch state needs no lock.
+    ctx.producer->async_produce(
+        topic, key, r.value, r.headers,
+        asio::bind_executor(executor, [batch, i, started, metrics](std::error_code ec, kafka::DeliveryReport report) {
+          batch->results[i] = Delivery{ec, report};
+          if (metrics != nullptr) {
+            metrics->messages.labels({ec ? std::string(kafka::to_string(kafka::classify(ec))) : "acknowledged"}).inc();
+            if (!ec) {
+              metrics->ack_latency.observe(
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+            }
+          }
+          if (--batch->pending == 0) batch->done.cancel();
+        }));
+  }
+  if (batch->pending > 0) {
+    boost::system::error_code ignored;
+    co_await batch->done.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+  co_return std::move(batch->results);
+}
+
+http::Error delivery_error(const ProducerContext& ctx, std::error_code error) {
+  if (kafka::is_timeout(error) && ctx.readiness != nullptr && !ctx.readiness->state().ready) {
+    return http::unavailable("kafka unavailable: " + ctx.readiness->state().reason, std::chrono::seconds{5});
+  }
+  return service::to_http_error(error, error.message());
+}
+
+}  // namespace kok::producer

@@ -1,0 +1,15 @@
+#include <boost/asio/use_awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include "handlers/handlers.hpp"
+#include "kok/service/kafka_errors.hpp"
+
+namespace kok::producer {
+
+Handler list_topics(const ProducerContext& ctx, http::Request&) {
+  const auto result = co_await ctx.admin->async_list_topics(boost::asio::use_awaitable);
+  if (!result.ok()) throw service::to_http_error(result.error, result.reason);
+  co_return http::Response::json(http::status::ok, nlohmann::json{{"topics", result.value}});
+}
+
+}  // namespace kok::producer

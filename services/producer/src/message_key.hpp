@@ -1,0 +1,24 @@
+#pragma once
+// Which key a produced message gets. The seed keyed every message by its sender, `address-<ip:port>`; behind the
+// gateway/Ingress the sender is the first X-Forwarded-For entry (or X-Real-IP), not the proxy's address.
+
+#include <boost/asio/ip/tcp.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "kok/http/request.hpp"
+
+namespace kok::producer {
+
+// "203.0.113.7:5000" for IPv4 (IPv4-mapped IPv6 shown as IPv4), "[2001:db8::1]:5000" for IPv6.
+std::string endpoint_text(const boost::asio::ip::tcp::endpoint& endpoint);
+
+// The client as the seed saw it: first X-Forwarded-For entry, else X-Real-IP, else the TCP peer.
+std::string client_address(std::optional<std::string_view> forwarded_for, std::optional<std::string_view> real_ip,
+                           const boost::asio::ip::tcp::endpoint& peer);
+
+// `?key=` wins, then the X-Kafka-Key header, then `address-<client>`.
+std::string message_key(const http::Request& request);
+
+}  // namespace kok::producer

@@ -1,0 +1,23 @@
+#pragma once
+// The producer service's settings: the shared ones plus how long a produce may wait for the brokers.
+
+#include <chrono>
+
+#include "kok/service/common_config.hpp"
+
+namespace kok::producer {
+
+struct ProducerConfig {
+  service::CommonConfig common;
+  // message.timeout.ms: how long a message may wait for acks=all before the request answers 504.
+  std::chrono::milliseconds produce_timeout{std::chrono::seconds{15}};
+  // How often readiness (Kafka reachable) is re-checked.
+  std::chrono::milliseconds readiness_interval{std::chrono::seconds{2}};
+
+  ProducerConfig() { common.http.port = 8070; }
+};
+
+// Registers the common options plus PRODUCE_TIMEOUT --produce-timeout and READINESS_INTERVAL --readiness-interval.
+void add_producer_options(service::Options& options, ProducerConfig& config);
+
+}  // namespace kok::producer

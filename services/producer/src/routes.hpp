@@ -1,0 +1,10 @@
+#pragma once
+#include "kok/http/router.hpp"
+#include "producer_context.hpp"
+
+namespace kok::producer {
+
+// The producer's route table (DESIGN.md "Routes"). `ctx` must outlive the router.
+http::Router make_routes(const ProducerContext& ctx);
+
+}  // namespace kok::producer
