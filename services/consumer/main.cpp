@@ -1,0 +1,73 @@
+// kok-consumer: hands out Kafka messages over HTTP, each to exactly one caller, committing after the reply is written.
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "consumer_metrics.hpp"
+#include "consumer_registry.hpp"
+#include "kok/http/server.hpp"
+#include "kok/kafka/admin.hpp"
+#include "kok/kafka/config.hpp"
+#include "kok/service/logging.hpp"
+#include "kok/service/options.hpp"
+#include "kok/service/readiness.hpp"
+#include "routes.hpp"
+#include "settings.hpp"
+
+namespace {
+
+int run(const kok::consumer::ConsumerSettings& settings) {
+  using namespace kok;
+  const auto& common = settings.common;
+  kafka::Admin::Options admin_options;
+  admin_options.request_timeout = common.kafka_request_timeout;
+  kafka::Admin admin{kafka::admin_config(common.bootstrap_servers), admin_options};
+
+  auto registry_metrics = std::make_shared<http::metrics::Registry>();
+  consumer::ConsumerMetrics metrics{*registry_metrics};
+  consumer::App app{settings};
+  http::Server server{common.http, consumer::make_router(app), registry_metrics};
+  service::KafkaReadiness readiness{server.io_context(), admin, std::chrono::seconds{2}};
+  readiness.start();
+  server.set_readiness_check(readiness.check());
+
+  consumer::RegistryOptions registry_options;
+  registry_options.consumer_config = kafka::consumer_config(common.bootstrap_servers, settings.group);
+  registry_options.max_topics = settings.max_topics;
+  registry_options.idle_timeout = settings.idle_timeout;
+  registry_options.metadata_timeout = common.kafka_request_timeout;
+  consumer::ConsumerRegistry registry{registry_options, server.io_context().get_executor(), admin, metrics};
+  app.registry = &registry;
+  registry.start();
+
+  spdlog::info("consumer group '{}', kafka {}", settings.group, common.bootstrap_servers);
+  server.run();  // until SIGTERM/SIGINT and the drain of in-flight requests
+  // Every written response has been acknowledged by now: commit it before leaving.
+  registry.close_all();
+  spdlog::info("consumer stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  kok::consumer::ConsumerSettings settings;
+  kok::service::Options options{"kok-consumer",
+                                "Reads Kafka topics over HTTP: GET /{topic}, GET /consumer/{topic} (text, or JSON "
+                                "long-poll batches), GET /consumer/{topic}/stream (Server-Sent Events)."};
+  kok::consumer::add_consumer_options(options, settings);
+  try {
+    if (options.parse(argc, argv, std::cout) == kok::service::Options::Outcome::exit_success) return 0;
+    kok::service::setup_logging("consumer", settings.common.log_level);
+  } catch (const std::exception& e) {
+    std::cerr << "kok-consumer: " << e.what() << "\n(see --help)\n";
+    return 2;
+  }
+  try {
+    return run(settings);
+  } catch (const std::exception& e) {
+    spdlog::critical("kok-consumer: {}", e.what());
+    return 1;
+  }
+}

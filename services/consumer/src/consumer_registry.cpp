@@ -1,0 +1,130 @@
+#include "consumer_registry.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "kok/http/error.hpp"
+#include "kok/service/kafka_errors.hpp"
+
+namespace kok::consumer {
+
+Lease::Lease(std::shared_ptr<TopicConsumer> consumer) : consumer_(std::move(consumer)) {
+  if (consumer_) consumer_->add_user();
+}
+
+Lease& Lease::operator=(Lease&& other) noexcept {
+  if (this != &other) {
+    if (consumer_) consumer_->remove_user();
+    consumer_ = std::move(other.consumer_);
+  }
+  return *this;
+}
+
+Lease::~Lease() {
+  if (consumer_) consumer_->remove_user();
+}
+
+ConsumerRegistry::ConsumerRegistry(RegistryOptions options, boost::asio::any_io_executor io, kafka::Admin& admin,
+                                   ConsumerMetrics& metrics)
+    : options_(std::move(options)),
+      io_(std::move(io)),
+      admin_(admin),
+      metrics_(metrics),
+      blocking_(std::max<std::size_t>(1, options_.blocking_threads)) {}
+
+ConsumerRegistry::~ConsumerRegistry() { close_all(); }
+
+boost::asio::awaitable<Lease> ConsumerRegistry::acquire(std::string topic) {
+  // Served from the Admin's metadata cache on the hot path; a miss costs one metadata request off the io threads.
+  const auto exists = co_await admin_.async_topic_exists(topic, boost::asio::use_awaitable);
+  if (!exists) throw service::to_http_error(exists.error, exists.reason);
+  if (!exists.value) throw http::not_found("topic does not exist");
+  co_return lease_for(topic);
+}
+
+Lease ConsumerRegistry::lease_for(const std::string& topic) {
+  std::lock_guard lock{mutex_};
+  if (closed_) throw http::unavailable("service shutting down");
+  if (auto it = consumers_.find(topic); it != consumers_.end()) {
+    if (!it->second->failed()) return Lease{it->second};
+    close_later(std::move(it->second));  // e.g. deleted and re-created: start over
+    consumers_.erase(it);
+  }
+  if (consumers_.size() >= options_.max_topics) {
+    // Make room: the idle consumer unused for longest.
+    const auto now = TopicConsumer::Clock::now();
+    std::shared_ptr<TopicConsumer> victim;
+    for (const auto& [name, consumer] : consumers_) {
+      if (!consumer->idle(now, std::chrono::milliseconds::zero())) continue;
+      if (!victim || consumer->last_used() < victim->last_used()) victim = consumer;
+    }
+    if (!victim) {
+      throw http::unavailable("too many topics are being read at once (limit " + std::to_string(options_.max_topics) +
+                              "); retry later");
+    }
+    spdlog::info("closing the consumer of topic '{}' to make room for '{}'", victim->topic(), topic);
+    metrics_.evicted.inc();
+    consumers_.erase(victim->topic());
+    close_later(std::move(victim));
+  }
+  TopicConsumerOptions topic_options{topic, options_.consumer_config, options_.metadata_timeout};
+  auto consumer = std::make_shared<TopicConsumer>(std::move(topic_options), io_, blocking_.get_executor(), metrics_);
+  consumer->open();
+  consumers_.emplace(topic, consumer);
+  return Lease{std::move(consumer)};
+}
+
+void ConsumerRegistry::close_later(std::shared_ptr<TopicConsumer> consumer) {
+  boost::asio::post(blocking_, [c = std::move(consumer)] { c->close(); });
+}
+
+void ConsumerRegistry::start() {
+  std::lock_guard lock{mutex_};
+  sweep_timer_.emplace(io_);
+  schedule_sweep();
+}
+
+void ConsumerRegistry::schedule_sweep() {
+  const auto period = std::clamp(options_.idle_timeout / 4, std::chrono::milliseconds{250}, std::chrono::milliseconds{5000});
+  sweep_timer_->expires_after(period);
+  sweep_timer_->async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) sweep();
+  });
+}
+
+void ConsumerRegistry::sweep() {
+  std::lock_guard lock{mutex_};
+  if (closed_) return;
+  const auto now = TopicConsumer::Clock::now();
+  for (auto it = consumers_.begin(); it != consumers_.end();) {
+    if (it->second->idle(now, options_.idle_timeout) || it->second->failed()) {
+      spdlog::info("closing the idle consumer of topic '{}'", it->first);
+      metrics_.closed_idle.inc();
+      close_later(std::move(it->second));
+      it = consumers_.erase(it);
+    } else {
+      it->second->update_lag();
+      ++it;
+    }
+  }
+  schedule_sweep();
+}
+
+void ConsumerRegistry::close_all() {
+  std::map<std::string, std::shared_ptr<TopicConsumer>, std::less<>> consumers;
+  {
+    std::lock_guard lock{mutex_};
+    if (closed_) return;
+    closed_ = true;
+    if (sweep_timer_) sweep_timer_->cancel();
+    consumers.swap(consumers_);
+  }
+  for (auto& [name, consumer] : consumers) consumer->close();
+  blocking_.join();  // closes already handed to the pool
+}
+
+}  // namespace kok::consumer

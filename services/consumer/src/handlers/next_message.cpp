@@ -1,0 +1,13 @@
+// GET /{t} — the seed's read: one message as text, 404 "Not Found" when there is none.
+
+#include "handlers/handlers.hpp"
+#include "handlers/read_one.hpp"
+#include "settings.hpp"
+
+namespace kok::consumer {
+
+boost::asio::awaitable<http::Response> next_message(App& app, http::Request& req) {
+  co_return co_await read_one(app, req, app.settings.next_wait);
+}
+
+}  // namespace kok::consumer

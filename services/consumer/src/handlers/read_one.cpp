@@ -1,0 +1,22 @@
+#include "handlers/read_one.hpp"
+
+#include "consumer_registry.hpp"
+#include "handlers/delivery.hpp"
+#include "record_format.hpp"
+
+namespace kok::consumer {
+
+boost::asio::awaitable<http::Response> read_one(App& app, http::Request& req, std::chrono::milliseconds wait) {
+  const std::string& topic = req.param("t");
+  require_valid_topic(topic);
+  Lease lease = co_await app.registry->acquire(topic);
+  auto messages = co_await take_messages(*lease, req, 1, wait);
+  if (messages.empty()) throw http::not_found("Not Found");
+  auto delivery = std::make_shared<Delivery>(lease.shared(), std::move(messages));
+  auto response = http::Response::text(http::status::ok, format_text(delivery->messages().front()));
+  // Commit only once the bytes are out; if writing fails the message goes to the next caller.
+  response.on_written([delivery](bool written) { delivery->finish(written); });
+  co_return response;
+}
+
+}  // namespace kok::consumer

@@ -1,0 +1,13 @@
+#pragma once
+#include <chrono>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "handlers/handlers.hpp"
+
+namespace kok::consumer {
+
+// The text answer shared by GET /{t} and GET /consumer/{t}: one message of topic param "t", waiting up to `wait`.
+boost::asio::awaitable<http::Response> read_one(App& app, http::Request& req, std::chrono::milliseconds wait);
+
+}  // namespace kok::consumer

@@ -1,0 +1,173 @@
+// GET /consumer/{t}/stream — Server-Sent Events, one event per message, committed as each event is written.
+//
+// Resuming: an event id is "partition:offset". Events that were written to the socket but never reached the client
+// (the connection broke) are already committed, so a reconnect with Last-Event-ID first replays that partition from
+// right after the id up to where this service's hand-out stands, with a separate reader that never commits; after
+// that the stream continues from the shared queue and skips anything of that partition the client already has.
+// Other partitions of a multi-partition topic continue from their committed positions (the id names one partition).
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include <boost/asio/use_awaitable.hpp>
+
+#include "blocking.hpp"
+#include "consumer_registry.hpp"
+#include "handlers/delivery.hpp"
+#include "handlers/handlers.hpp"
+#include "kok/http/error.hpp"
+#include "kok/http/event_stream.hpp"
+#include "kok/kafka/consumer.hpp"
+#include "record_format.hpp"
+#include "settings.hpp"
+
+namespace kok::consumer {
+namespace {
+
+using namespace std::chrono_literals;
+using ReplayBatch = kafka::Result<std::vector<kafka::Message>>;
+
+constexpr std::size_t stream_batch = 32;
+constexpr std::size_t replay_batch = 200;
+
+// Blocking pieces of the replay, run on the registry's blocking pool (function objects: no coroutine lambdas).
+struct OpenReplay {
+  std::shared_ptr<kafka::Consumer> reader;
+  kafka::TopicPartitionOffset start;
+  std::error_code operator()() const { return reader->assign({start}); }
+};
+
+struct ReadReplay {
+  std::shared_ptr<kafka::Consumer> reader;
+  std::int64_t end;  // exclusive
+  ReplayBatch operator()() const {
+    std::vector<kafka::Message> out;
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (out.size() < replay_batch && std::chrono::steady_clock::now() < deadline) {
+      auto m = reader->poll(100ms);
+      if (!m) return ReplayBatch::failure(m.error, m.reason);
+      if (!m.value) {
+        if (!out.empty()) break;
+        continue;
+      }
+      if (m.value->offset >= end) break;
+      const bool last = m.value->offset + 1 >= end;
+      out.push_back(std::move(*m.value));
+      if (last) break;
+    }
+    return ReplayBatch::success(std::move(out));
+  }
+};
+
+struct CloseReplay {
+  std::shared_ptr<kafka::Consumer> reader;
+  bool operator()() const {
+    reader->close();
+    return true;
+  }
+};
+
+http::Event to_event(const kafka::Message& m) { return http::Event{event_id(m), {}, dump_json(to_json(m)), {}}; }
+
+// Sends partition `from.partition` from from.offset + 1 up to `end` (exclusive: where this service's hand-out stood
+// when the client reconnected). false: client gone.
+boost::asio::awaitable<bool> replay(App& app, TopicConsumer& consumer, http::EventStream& stream, EventPosition from,
+                                    std::int64_t end) {
+  if (end <= from.offset + 1) co_return true;  // nothing the client could have missed
+
+  auto pool = app.registry->blocking_executor();
+  auto reader = std::make_shared<kafka::Consumer>(app.registry->consumer_config());
+  OpenReplay open{reader, kafka::TopicPartitionOffset{consumer.topic(), from.partition, from.offset + 1}};
+  const auto open_error = co_await async_run_blocking<std::error_code>(pool, open, boost::asio::use_awaitable);
+  bool client_there = !open_error;
+  std::int64_t next = from.offset + 1;
+  while (client_there && next < end && !stream.stopping()) {
+    ReadReplay read{reader, end};
+    auto batch = co_await async_run_blocking<ReplayBatch>(pool, read, boost::asio::use_awaitable);
+    if (!batch || batch.value.empty()) {
+      spdlog::warn("topic '{}': replay of partition {} stopped at {}: {}", consumer.topic(), from.partition, next,
+                   batch ? "no more messages" : batch.reason);
+      break;
+    }
+    for (const auto& m : batch.value) {
+      if (!co_await stream.send(to_event(m))) {
+        client_there = false;
+        break;
+      }
+      next = m.offset + 1;
+    }
+  }
+  CloseReplay close{reader};
+  (void)co_await async_run_blocking<bool>(pool, close, boost::asio::use_awaitable);
+  co_return client_there;
+}
+
+// Sends `messages` one event at a time, committing each as soon as it is written. false: client gone (the unsent rest
+// goes back to the queue).
+boost::asio::awaitable<bool> send_all(TopicConsumer& consumer, http::EventStream& stream,
+                                      std::vector<kafka::Message> messages, const std::optional<EventPosition>& floor) {
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    std::vector<kafka::Message> one{messages[i]};
+    if (floor && messages[i].partition == floor->partition && messages[i].offset <= floor->offset) {
+      consumer.finish(one, true);  // the client said it already has this one
+      continue;
+    }
+    if (!co_await stream.send(to_event(messages[i]))) {
+      std::vector<kafka::Message> rest(messages.begin() + static_cast<std::ptrdiff_t>(i), messages.end());
+      consumer.finish(rest, false);
+      co_return false;
+    }
+    consumer.finish(one, true);
+  }
+  co_return true;
+}
+
+}  // namespace
+
+boost::asio::awaitable<http::Response> stream_messages(App& app, http::Request& req) {
+  const std::string& topic = req.param("t");
+  require_valid_topic(topic);
+  std::optional<EventPosition> resume;
+  if (const auto last_id = req.header("Last-Event-ID"); last_id && !last_id->empty()) {
+    resume = parse_event_id(*last_id);
+    if (!resume) throw http::bad_request("Last-Event-ID must be partition:offset, as sent in the event ids");
+  }
+  Lease lease = co_await app.registry->acquire(topic);  // 404 before the stream starts
+  auto stream = co_await req.start_event_stream();
+
+  bool open = true;
+  std::optional<EventPosition> floor;
+  if (resume) {
+    // Everything of that partition below where the hand-out stands was replayed (or was already the client's).
+    const auto positions = lease->next_untaken();
+    const auto it = positions.find(resume->partition);
+    const std::int64_t handed_out = it == positions.end() ? -1 : it->second;
+    floor = EventPosition{resume->partition, std::max(resume->offset, handed_out - 1)};
+    open = co_await replay(app, *lease, stream, *resume, handed_out);
+  }
+
+  auto last_write = std::chrono::steady_clock::now();
+  while (open && !stream.stopping()) {
+    auto batch = co_await lease->async_take(stream_batch, 1s, boost::asio::use_awaitable);
+    if (!batch) {
+      (void)co_await stream.comment("error: " + batch.reason);
+      break;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (batch.value.empty()) {
+      if (now - last_write >= app.settings.heartbeat) {
+        open = co_await stream.comment("keep-alive");
+        last_write = now;
+      }
+      continue;
+    }
+    open = co_await send_all(*lease, stream, std::move(batch.value), floor);
+    last_write = now;
+  }
+  co_return http::Response::streamed();
+}
+
+}  // namespace kok::consumer

@@ -1,0 +1,10 @@
+#pragma once
+#include "handlers/handlers.hpp"
+#include "kok/http/router.hpp"
+
+namespace kok::consumer {
+
+// The consumer's route table (DESIGN.md "Routes"). /healthz, /readyz and /metrics are added by the server.
+http::Router make_router(App& app);
+
+}  // namespace kok::consumer
