@@ -28,6 +28,9 @@ detail::PartitionListPtr to_list(const std::vector<TopicPartitionOffset>& positi
 
 struct Consumer::Impl {
   detail::ClientPtr rk;
+  // Results of async commits, as events. A queue of its own: the consumer queue is only read while someone wants
+  // messages, but commit results must be collected whenever they arrive. Declared after rk: destroyed before it.
+  detail::QueuePtr commit_results;
   bool closed = false;
   bool wakeup_enabled = false;
 
@@ -35,15 +38,21 @@ struct Consumer::Impl {
     auto conf = detail::make_conf(config);
     rd_kafka_conf_set_offset_commit_cb(conf.get(), on_commit);
     rk = detail::make_client(RD_KAFKA_CONSUMER, std::move(conf));
-    // One queue for everything (messages, commit results, errors), so one wakeup fd covers it all.
+    // Messages, errors and callbacks on one queue, so one wakeup fd covers them.
     rd_kafka_poll_set_consumer(rk.get());
+    commit_results.reset(rd_kafka_queue_new(rk.get()));
+  }
+
+  void set_wakeup(int fd) {
+    static constexpr char payload = 1;
+    detail::QueuePtr queue{rd_kafka_queue_get_consumer(rk.get())};
+    rd_kafka_queue_io_event_enable(queue.get(), fd, &payload, fd >= 0 ? 1 : 0);
+    rd_kafka_queue_io_event_enable(commit_results.get(), fd, &payload, fd >= 0 ? 1 : 0);
+    wakeup_enabled = fd >= 0;
   }
 
   void disable_wakeup() {
-    if (!wakeup_enabled) return;
-    detail::QueuePtr queue{rd_kafka_queue_get_consumer(rk.get())};
-    rd_kafka_queue_io_event_enable(queue.get(), -1, nullptr, 0);
-    wakeup_enabled = false;
+    if (wakeup_enabled) set_wakeup(-1);
   }
 };
 
@@ -101,9 +110,22 @@ Result<std::optional<Message>> Consumer::poll(std::chrono::milliseconds timeout)
 std::error_code Consumer::commit(const std::vector<TopicPartitionOffset>& positions, CommitMode mode) {
   if (positions.empty()) return {};
   auto list = to_list(positions);
-  const auto err = rd_kafka_commit(impl_->rk.get(), list.get(), mode == CommitMode::async ? 1 : 0);
+  // With a queue and no callback, librdkafka returns at once and posts an OFFSET_COMMIT event there.
+  const auto err = mode == CommitMode::async
+                       ? rd_kafka_commit_queue(impl_->rk.get(), list.get(), impl_->commit_results.get(), nullptr, nullptr)
+                       : rd_kafka_commit(impl_->rk.get(), list.get(), 0);
   if (err == RD_KAFKA_RESP_ERR__NO_OFFSET) return {};
   return detail::to_error(err);
+}
+
+std::optional<std::error_code> Consumer::poll_commit_result() {
+  for (;;) {
+    detail::EventPtr ev{rd_kafka_queue_poll(impl_->commit_results.get(), 0)};
+    if (!ev) return std::nullopt;
+    if (rd_kafka_event_type(ev.get()) != RD_KAFKA_EVENT_OFFSET_COMMIT) continue;
+    const auto err = rd_kafka_event_error(ev.get());
+    return err == RD_KAFKA_RESP_ERR__NO_OFFSET ? std::error_code{} : detail::to_error(err);
+  }
 }
 
 Result<std::vector<TopicPartitionOffset>> Consumer::committed(std::string_view topic,
@@ -138,11 +160,6 @@ Result<Watermarks> Consumer::query_watermarks(std::string_view topic, std::int32
   return Result<Watermarks>::success(w);
 }
 
-void Consumer::enable_queue_wakeup(int fd) {
-  detail::QueuePtr queue{rd_kafka_queue_get_consumer(impl_->rk.get())};
-  static constexpr char payload = 1;
-  rd_kafka_queue_io_event_enable(queue.get(), fd, &payload, 1);
-  impl_->wakeup_enabled = fd >= 0;
-}
+void Consumer::enable_queue_wakeup(int fd) { impl_->set_wakeup(fd); }
 
 }  // namespace kok::kafka

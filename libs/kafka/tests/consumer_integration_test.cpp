@@ -74,6 +74,27 @@ TEST_F(ConsumerTest, ResumesFromCommittedOffsets) {
   EXPECT_EQ(rest.back().offset, 9);
 }
 
+TEST_F(ConsumerTest, AsyncCommitReportsItsResult) {
+  ASSERT_TRUE(producer_->produce_sync(topic_, std::nullopt, "x", {}, 0));
+  const auto group = unique_topic("group");
+  Consumer c{consumer_config(bootstrap_servers(), group)};
+  ASSERT_FALSE(c.assign(topic_, {0, 1}));
+  ASSERT_EQ(read(c, 1).size(), 1U);
+  EXPECT_FALSE(c.poll_commit_result().has_value());
+  ASSERT_FALSE(c.commit({{topic_, 0, 1}}, Consumer::CommitMode::async));
+  std::optional<std::error_code> result;
+  for (int i = 0; i < 100 && !result; ++i) {
+    std::this_thread::sleep_for(50ms);
+    result = c.poll_commit_result();
+  }
+  ASSERT_TRUE(result.has_value());
+  EXPECT_FALSE(*result) << result->message();
+  Consumer other{consumer_config(bootstrap_servers(), group)};
+  auto committed = other.committed(topic_, {0}, 5s);
+  ASSERT_TRUE(committed) << committed.reason;
+  EXPECT_EQ(committed.value[0].offset, 1);
+}
+
 TEST_F(ConsumerTest, UnknownTopicHasNoPartitions) {
   Consumer c{consumer_config(bootstrap_servers(), unique_topic("group"))};
   auto parts = c.partitions(unique_topic("missing"), 5s);

@@ -39,6 +39,12 @@ std::vector<PartitionPosition> CommitTracker::take_commits() {
   return out;
 }
 
+void CommitTracker::forget_committed() {
+  for (auto& [id, p] : partitions_) {
+    if (p.next_untaken >= 0) p.committed = -1;
+  }
+}
+
 std::int64_t CommitTracker::position(std::int32_t partition) const {
   const auto it = partitions_.find(partition);
   return it == partitions_.end() ? -1 : it->second.position();

@@ -31,6 +31,8 @@ class DeliveryQueue {
 
   // Positions that moved forward since the last call: commit these.
   std::vector<PartitionPosition> take_commits() { return tracker_.take_commits(); }
+  // The last positions taken were not stored: report them again next time.
+  void recommit() { tracker_.forget_committed(); }
   [[nodiscard]] const CommitTracker& tracker() const noexcept { return tracker_; }
   [[nodiscard]] std::size_t waiting_redelivery() const noexcept { return redelivery_.size(); }
   [[nodiscard]] std::uint64_t redelivered() const noexcept { return redelivered_; }

@@ -176,6 +176,7 @@ void TopicConsumer::serve_waiters_locked() {
 
 void TopicConsumer::arm_wakeup_locked() {
   if (wakeup_armed_ || state_ != State::open) return;
+  if (waiters_.empty() && !commit_in_flight_) return;  // nothing to wake up for
   wakeup_armed_ = true;
   wakeup_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) { self->on_wakeup(ec); });
 }
@@ -185,7 +186,20 @@ void TopicConsumer::on_wakeup(const boost::system::error_code& ec) {
   wakeup_armed_ = false;
   if (ec || state_ != State::open) return;
   wakeup_.drain();
+  collect_commit_results_locked();
   serve_waiters_locked();
+  arm_wakeup_locked();
+}
+
+void TopicConsumer::collect_commit_results_locked() {
+  while (auto result = consumer_->poll_commit_result()) {
+    commit_in_flight_ = false;
+    if (*result) {
+      spdlog::warn("topic '{}': commit failed: {}; will send the position again", options_.topic, result->message());
+      queue_.recommit();
+    }
+  }
+  commit_locked();
 }
 
 void TopicConsumer::fail_waiters_locked(const std::error_code& ec, const std::string& reason) {
@@ -211,17 +225,20 @@ void TopicConsumer::finish(const std::vector<kafka::Message>& messages, bool wri
 }
 
 void TopicConsumer::commit_locked() {
-  if (!consumer_) return;
+  if (!consumer_ || commit_in_flight_) return;
   auto positions = queue_.take_commits();
   if (positions.empty()) return;
   std::vector<kafka::TopicPartitionOffset> offsets;
   offsets.reserve(positions.size());
   for (const auto& p : positions) offsets.push_back({options_.topic, p.partition, p.offset});
-  // Asynchronous: the broker round trip must not hold the lock or a thread. A later commit carries a higher offset,
-  // so a lost one only means a few duplicates after a crash.
+  // Asynchronous: the broker round trip must not hold the lock or a thread; the wakeup reports the result.
   if (auto ec = consumer_->commit(offsets, kafka::Consumer::CommitMode::async)) {
     spdlog::warn("topic '{}': commit failed: {}", options_.topic, ec.message());
+    queue_.recommit();
+    return;
   }
+  commit_in_flight_ = true;
+  arm_wakeup_locked();
 }
 
 std::map<std::int32_t, std::int64_t> TopicConsumer::next_untaken() const {

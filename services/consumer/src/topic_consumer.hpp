@@ -109,7 +109,10 @@ class TopicConsumer : public std::enable_shared_from_this<TopicConsumer> {
   void serve_waiters_locked();
   void arm_wakeup_locked();
   void fail_waiters_locked(const std::error_code& ec, const std::string& reason);
+  // Sends the newest committable positions unless a commit is already in flight (then it follows when that one
+  // completes): brokers serve a connection's requests one at a time, so one request per message would fall behind.
   void commit_locked();
+  void collect_commit_results_locked();
 
   TopicConsumerOptions options_;
   boost::asio::any_io_executor io_;
@@ -127,6 +130,7 @@ class TopicConsumer : public std::enable_shared_from_this<TopicConsumer> {
   std::vector<std::int32_t> partitions_;
   kafka::QueueWakeup wakeup_;
   bool wakeup_armed_ = false;
+  bool commit_in_flight_ = false;
   DeliveryQueue queue_;
   std::list<Waiter> waiters_;
   std::uint64_t next_waiter_id_ = 0;

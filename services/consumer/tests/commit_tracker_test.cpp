@@ -77,6 +77,16 @@ TEST(CommitTracker, StartsFromTheCommittedOffset) {
   EXPECT_EQ(t.take_commits(), (Commits{{0, 43}}));
 }
 
+TEST(CommitTracker, FailedCommitIsSentAgain) {
+  CommitTracker t;
+  t.taken(0, 0);
+  t.done(0, 0);
+  EXPECT_EQ(t.take_commits(), (Commits{{0, 1}}));
+  t.forget_committed();
+  EXPECT_EQ(t.take_commits(), (Commits{{0, 1}}));
+  EXPECT_TRUE(t.take_commits().empty());
+}
+
 TEST(CommitTracker, GapsInOffsetsAreFine) {
   // Compacted topics and transaction markers leave holes in the offset sequence.
   CommitTracker t;

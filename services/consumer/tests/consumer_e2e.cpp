@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <thread>
 
 namespace kok::consumer::e2e {
@@ -62,6 +63,12 @@ void ConsumerE2E::produce_many(const std::string& topic, int count, const std::s
 std::int64_t offset_of(const std::string& text) {
   if (text.rfind("offset: ", 0) != 0) return -1;
   return std::stoll(text.substr(8));
+}
+
+double metric_value(const std::string& metrics_text, const std::string& series) {
+  const auto at = metrics_text.find("\n" + series + " ");
+  if (at == std::string::npos) return std::numeric_limits<double>::quiet_NaN();
+  return std::stod(metrics_text.substr(at + series.size() + 2));
 }
 
 std::string value_of(const std::string& text) {

@@ -43,6 +43,8 @@ class ConsumerE2E : public ::testing::Test {
 
 // "offset: N key: K value: V" → N (-1 if the text does not look like that).
 std::int64_t offset_of(const std::string& text);
+// Value of an unlabelled series in Prometheus text (NaN if absent).
+double metric_value(const std::string& metrics_text, const std::string& series);
 // The V part.
 std::string value_of(const std::string& text);
 

@@ -127,7 +127,7 @@ TEST_F(NextMessage, TwentyConcurrentReadersGetEveryMessageExactlyOnce) {
 }
 
 TEST_F(NextMessage, SigkillMidStreamSkipsNothing) {
-  constexpr int messages = 400;
+  constexpr int messages = 3000;
   const auto topic = make_topic("sigkill");
   produce_many(topic, messages, "k-");
   std::map<std::string, int> seen;
@@ -160,25 +160,32 @@ TEST_F(NextMessage, SigkillMidStreamSkipsNothing) {
       }
     });
   }
-  std::this_thread::sleep_for(300ms);
+  std::this_thread::sleep_for(500ms);
   service->kill();
   stop = true;
   for (auto& t : readers) t.join();
 
+  const auto before_restart = seen;
   service = start_service();
   auto http = service->client();
+  std::int64_t first_after_restart = -1;
   for (;;) {
     const auto res = http.get("/" + topic);
     if (res.status == 404) break;
     ASSERT_EQ(res.status, 200U) << res.body;
+    if (first_after_restart < 0) first_after_restart = offset_of(res.body);
     ++seen[value_of(res.body)];
   }
+  std::cout << "read before the kill: " << before_restart.size() << ", first offset after the restart: "
+            << first_after_restart << "\n";
   int duplicates = 0;
   for (const auto& [value, count] : seen) duplicates += count - 1;
   std::cout << "after SIGKILL: " << seen.size() << " distinct of " << messages << ", " << duplicates
             << " duplicate(s) (in flight when the process died)\n";
   EXPECT_EQ(seen.size(), static_cast<std::size_t>(messages)) << "a message was skipped";
-  EXPECT_LE(duplicates, 8) << "more duplicates than messages that can be in flight";
+  EXPECT_LT(before_restart.size(), static_cast<std::size_t>(messages)) << "the kill should land mid-stream";
+  // In flight at the kill: one request per reader, plus what was written since the last commit round trip.
+  EXPECT_LE(duplicates, 100) << "more duplicates than messages that can be in flight";
 }
 
 TEST_F(NextMessage, RestartResumesFromTheCommittedOffset) {
@@ -209,8 +216,9 @@ TEST_F(NextMessage, PerTopicConsumersAreBoundedAndClosedWhenIdle) {
   std::this_thread::sleep_for(2500ms);                                               // idle ones get closed
   for (const auto& t : topics) EXPECT_EQ(offset_of(http.get("/" + t).body), 1) << t;  // resumed from commits
   const auto metrics = http.get("/metrics").body;
-  EXPECT_NE(metrics.find("kok_consumer_evicted_total 1"), std::string::npos) << metrics;
-  EXPECT_EQ(metrics.find("kok_consumer_idle_closed_total 0"), std::string::npos) << metrics;
+  EXPECT_GE(metric_value(metrics, "kok_consumer_evicted_total"), 1.0);
+  EXPECT_GE(metric_value(metrics, "kok_consumer_idle_closed_total"), 1.0);
+  EXPECT_LE(metric_value(metrics, "kok_consumer_open_topics"), 2.0);
 }
 
 }  // namespace

@@ -11,7 +11,8 @@ boost::asio::awaitable<http::Response> read_one(App& app, http::Request& req, st
   require_valid_topic(topic);
   Lease lease = co_await app.registry->acquire(topic);
   auto messages = co_await take_messages(*lease, req, 1, wait);
-  if (messages.empty()) throw http::not_found("Not Found");
+  // Exactly the seed's answer (no trailing newline), not the generic error rendering.
+  if (messages.empty()) co_return http::Response::text(http::status::not_found, "Not Found");
   auto delivery = std::make_shared<Delivery>(lease.shared(), std::move(messages));
   auto response = http::Response::text(http::status::ok, format_text(delivery->messages().front()));
   // Commit only once the bytes are out; if writing fails the message goes to the next caller.

@@ -53,10 +53,15 @@ class Consumer {
   // topic was deleted) come back as the Result's error; transient ones librdkafka retries by itself are skipped.
   Result<std::optional<Message>> poll(std::chrono::milliseconds timeout = std::chrono::milliseconds{0});
 
-  // Commits positions (offset = next offset to read). Async: returns at once; errors are logged when a later poll()
-  // serves the result. Sync: waits for the broker (never from an io thread).
+  // Commits positions (offset = next offset to read). Sync: waits for the broker (never from an io thread).
+  // Async: returns at once; the broker's answer becomes available through poll_commit_result() (and the queue wakeup
+  // fires for it). Brokers handle a connection's requests one after the other, so a caller committing after every
+  // message should keep one async commit in flight and send the newest position when it completes, rather than
+  // queueing one request per message.
   enum class CommitMode { async, sync };
   std::error_code commit(const std::vector<TopicPartitionOffset>& positions, CommitMode mode);
+  // The result of the oldest completed async commit not yet collected, nullopt when none has completed. Non-blocking.
+  std::optional<std::error_code> poll_commit_result();
 
   // Committed positions of these partitions (offset -1001 when nothing committed). Blocking.
   Result<std::vector<TopicPartitionOffset>> committed(std::string_view topic, const std::vector<std::int32_t>& partitions,
@@ -67,8 +72,9 @@ class Consumer {
   // Asks the partition leader (blocking).
   Result<Watermarks> query_watermarks(std::string_view topic, std::int32_t partition, std::chrono::milliseconds timeout);
 
-  // librdkafka writes one byte to `fd` whenever the consumer queue goes from empty to non-empty. Only that transition is
-  // signalled: after a wakeup, poll() until it returns nullopt before waiting again (or poll first whenever you resume).
+  // librdkafka writes one byte to `fd` whenever the consumer queue (or the async commit result queue) goes from empty
+  // to non-empty. Only that transition is signalled: after a wakeup, poll() and poll_commit_result() until they return
+  // nullopt before waiting again (or poll first whenever you resume).
   void enable_queue_wakeup(int fd);
 
   // Stops fetching and releases the assignment. Idempotent; blocking (bounded by librdkafka's own timeouts).
