@@ -62,12 +62,13 @@ component_image() {
   ctx="$(mktemp -d)"
   dockerfile="FROM $base"$'\n'"ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"$'\n'
   for spec in "$@"; do
-    cp "${spec%%=*}" "$ctx/$(basename "${spec%%=*}")"
+    # Every file of a component image is a program.
+    install -m 0755 "${spec%%=*}" "$ctx/$(basename "${spec%%=*}")"
     dockerfile+="COPY $(basename "${spec%%=*}") ${spec#*=}"$'\n'
   done
   [[ -n "$entrypoint" ]] && dockerfile+="ENTRYPOINT $entrypoint"$'\n'
   printf '%s' "$dockerfile" > "$ctx/Dockerfile"
-  hash="$(inputs_hash "$ctx" "$(docker image inspect -f '{{.Id}}' "$base" 2>/dev/null || echo scratch)")"
+  hash="$(inputs_hash "$ctx" "$0" "$(docker image inspect -f '{{.Id}}' "$base" 2>/dev/null || echo scratch)")"
   if image_step_done "component-${image//[\/:]/_}" "$image" "$hash"; then
     rm -rf "$ctx"
     return 0

@@ -8,6 +8,10 @@
 # (kube-proxy, the CNI daemon) are privileged too, so the same wrapper is registered as dockerd's default runtime on
 # the host and installed as /usr/local/sbin/runc (ahead of Debian's /usr/sbin/runc) inside the node image.
 #
+# The same missing capability forbids lowering oom_score_adj: the kubelet asks -998 for pod sandboxes and critical
+# pods, and runc then fails with "can't get final child's PID from pipe: EOF" (nsexec: "failed to update
+# /proc/self/oom_score_adj: Permission denied"). So a requested oomScoreAdj below our own is raised to our own.
+#
 # It edits the OCI bundle's config.json (create/run) or the process file (exec --process), and drops
 # `--cap CAP_SYS_RESOURCE` from exec. Everything else is passed through untouched.
 set -euo pipefail
@@ -23,11 +27,16 @@ if cap_bounded; then
   exec "$real_runc" "$@"
 fi
 
-strip_caps() {  # strip_caps FILE JQ_PATH: removes CAP_SYS_RESOURCE from every capability list under JQ_PATH
-  local file="$1" path="$2" tmp
+# fix_spec FILE CAPS_PATH PROCESS_PATH: removes CAP_SYS_RESOURCE from every capability list under CAPS_PATH and
+# raises PROCESS_PATH.oomScoreAdj to at least our own oom_score_adj.
+fix_spec() {
+  local file="$1" caps="$2" process="$3" floor tmp
   [[ -f "$file" ]] || return 0
+  floor="$(cat /proc/self/oom_score_adj)"
   tmp="$(mktemp "$file.XXXXXX")"
-  jq "if $path != null then $path |= with_entries(.value |= map(select(. != \"CAP_SYS_RESOURCE\"))) else . end" \
+  jq --argjson floor "$floor" "
+    (if $caps != null then $caps |= with_entries(.value |= map(select(. != \"CAP_SYS_RESOURCE\"))) else . end)
+    | (if $process.oomScoreAdj != null and $process.oomScoreAdj < \$floor then $process.oomScoreAdj = \$floor else . end)" \
     "$file" > "$tmp"
   chmod --reference="$file" "$tmp"
   mv "$tmp" "$file"
@@ -64,7 +73,7 @@ while (( i < ${#args[@]} )); do
 done
 
 case "$command" in
-  create|run) strip_caps "${bundle:-.}/config.json" .process.capabilities ;;
-  exec) [[ -n "$process" ]] && strip_caps "$process" .capabilities ;;
+  create|run) fix_spec "${bundle:-.}/config.json" .process.capabilities .process ;;
+  exec) if [[ -n "$process" ]]; then fix_spec "$process" .capabilities ""; fi ;;
 esac
 exec "$real_runc" "${out[@]}"
