@@ -45,6 +45,9 @@ int run(const kok::consumer::ConsumerSettings& settings) {
   server.run();  // until SIGTERM/SIGINT and the drain of in-flight requests
   // Every written response has been acknowledged by now: commit it before leaving.
   registry.close_all();
+  // The readiness check shares state (with a timer) with `readiness`; release it here so that state goes away with
+  // `readiness`, before the server's io_context, instead of with the server after it.
+  server.set_readiness_check([] { return http::Readiness::not_ready("stopping"); });
   spdlog::info("consumer stopped");
   return 0;
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -56,6 +57,9 @@ struct Admin::Impl {
   std::set<std::string, std::less<>> known_topics;
   Clock::time_point snapshot_at{};
   bool have_snapshot = false;
+  // Topics this client created: a broker answering metadata may not know them yet (propagation takes a moment), so
+  // for exists_ttl they count as existing whatever a snapshot says.
+  std::map<std::string, Clock::time_point, std::less<>> created;
   boost::asio::thread_pool pool;
 
   Impl(const ConfigMap& config, Options opts)
@@ -73,11 +77,22 @@ struct Admin::Impl {
   void remember_created(const std::string& name) {
     std::lock_guard lock{cache_mutex};
     known_topics.insert(name);
+    created.insert_or_assign(name, Clock::now());
   }
 
   void remember_deleted(std::string_view name) {
     std::lock_guard lock{cache_mutex};
     if (auto it = known_topics.find(name); it != known_topics.end()) known_topics.erase(it);
+    if (auto it = created.find(name); it != created.end()) created.erase(it);
+  }
+
+  // Requires cache_mutex.
+  bool recently_created(std::string_view name, Clock::time_point now) {
+    const auto it = created.find(name);
+    if (it == created.end()) return false;
+    if (now - it->second < options.exists_ttl) return true;
+    created.erase(it);
+    return false;
   }
 };
 
@@ -231,8 +246,10 @@ Result<std::vector<std::string>> Admin::list_topics() {
 
 std::optional<bool> Admin::cached_topic_exists(std::string_view name) const {
   std::lock_guard lock{impl_->cache_mutex};
+  const auto now = Clock::now();
+  if (impl_->recently_created(name, now)) return true;
   if (!impl_->have_snapshot) return std::nullopt;
-  const auto age = Clock::now() - impl_->snapshot_at;
+  const auto age = now - impl_->snapshot_at;
   const bool known = impl_->known_topics.contains(name);
   if (known && age < impl_->options.exists_ttl) return true;
   if (!known && age < impl_->options.missing_ttl) return false;
@@ -250,7 +267,9 @@ Result<bool> Admin::topic_exists(std::string_view name) {
   if (!is_valid_topic_name(name)) return Result<bool>::success(false);
   auto names = list_topics();
   if (!names) return Result<bool>::failure(names.error, names.reason);
-  return Result<bool>::success(std::binary_search(names.value.begin(), names.value.end(), name));
+  if (std::binary_search(names.value.begin(), names.value.end(), name)) return Result<bool>::success(true);
+  std::lock_guard lock{impl_->cache_mutex};
+  return Result<bool>::success(impl_->recently_created(name, Clock::now()));
 }
 
 Result<ClusterInfo> Admin::cluster_info() {

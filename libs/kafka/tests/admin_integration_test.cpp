@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -60,8 +62,14 @@ TEST_F(AdminTest, CreateDescribeExistsListDelete) {
   EXPECT_TRUE(exists.value);
 
   admin_->invalidate_cache();
-  auto listed = admin_->list_topics();
-  ASSERT_TRUE(listed) << listed.reason;
+  // Every broker learns about the new topic within moments (metadata propagation): allow for that.
+  Result<std::vector<std::string>> listed;
+  for (int attempt = 0; attempt < 40; ++attempt) {
+    listed = admin_->list_topics();
+    ASSERT_TRUE(listed) << listed.reason;
+    if (std::binary_search(listed.value.begin(), listed.value.end(), name)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  }
   EXPECT_TRUE(std::binary_search(listed.value.begin(), listed.value.end(), name));
   EXPECT_FALSE(std::any_of(listed.value.begin(), listed.value.end(),
                            [](const auto& t) { return t.starts_with("__"); }));
