@@ -22,8 +22,11 @@ int run(const kok::producer::ProducerConfig& config) {
   kafka::Admin::Options admin_options;
   admin_options.request_timeout = config.common.kafka_request_timeout;
   auto admin = std::make_unique<kafka::Admin>(kafka::admin_config(bootstrap), admin_options);
+  // message.max.bytes matches the brokers' max.message.bytes (1 MiB + 1 KiB): a body at the 1 MiB HTTP limit plus its
+  // key and the record overhead must fit, or librdkafka would refuse it locally before any broker saw it.
   auto producer = std::make_unique<kafka::Producer>(kafka::producer_config(
-      bootstrap, {{"message.timeout.ms", std::to_string(config.produce_timeout.count())}}));
+      bootstrap, {{"message.timeout.ms", std::to_string(config.produce_timeout.count())},
+                  {"message.max.bytes", std::to_string(config.message_max_bytes)}}));
 
   auto registry = std::make_shared<http::metrics::Registry>();
   producer::ProducerMetrics metrics(*registry);

@@ -2,6 +2,7 @@
 // The producer service's settings: the shared ones plus how long a produce may wait for the brokers.
 
 #include <chrono>
+#include <cstddef>
 
 #include "kok/service/common_config.hpp"
 
@@ -11,6 +12,8 @@ struct ProducerConfig {
   service::CommonConfig common;
   // message.timeout.ms: how long a message may wait for acks=all before the request answers 504.
   std::chrono::milliseconds produce_timeout{std::chrono::seconds{15}};
+  // librdkafka message.max.bytes; keep it equal to the brokers' message.max.bytes.
+  std::size_t message_max_bytes = 1049600;
   // How often readiness (Kafka reachable) is re-checked.
   std::chrono::milliseconds readiness_interval{std::chrono::seconds{2}};
 

@@ -26,10 +26,19 @@ void require_kafka_reachable(const ProducerContext& ctx) {
   if (const auto state = ctx.readiness->state(); !state.ready) throw http::unavailable(state.reason, std::chrono::seconds{5});
 }
 
-asio::awaitable<void> require_topic(const ProducerContext& ctx, std::string topic) {
-  auto exists = co_await ctx.admin->async_topic_exists(std::move(topic), asio::use_awaitable);
+asio::awaitable<void> require_topic(const ProducerContext& ctx, http::Request& request, std::string topic) {
+  auto name = topic;
+  auto exists = co_await ctx.admin->async_topic_exists(std::move(name), asio::use_awaitable);
   if (!exists.ok()) throw service::to_http_error(exists.error, exists.reason);
-  if (!exists.value) throw http::not_found("topic does not exist");
+  if (exists.value) co_return;
+  // A "no" may come from metadata a broker had not updated yet when the topic was created a moment ago (the
+  // cached topic list is refreshed from whichever broker answers). Confirm once with a fresh, topic-specific
+  // metadata request after a short pause before answering 404; a missing topic still gets its 404 well within a second.
+  if (!co_await request.sleep_for(std::chrono::milliseconds{250})) throw http::unavailable("shutting down");
+  auto confirm = co_await ctx.admin->async_partitions(std::move(topic), asio::use_awaitable);
+  if (confirm.ok() && !confirm.value.empty()) co_return;
+  if (!confirm.ok() && !kafka::is_unknown_topic(confirm.error)) throw service::to_http_error(confirm.error, confirm.reason);
+  throw http::not_found("topic does not exist");
 }
 
 namespace {

@@ -19,7 +19,7 @@ std::string topic_param(const http::Request& request);
 void require_kafka_reachable(const ProducerContext& ctx);
 
 // 404 "topic does not exist" unless the topic exists (cached metadata; no topic is ever auto-created).
-boost::asio::awaitable<void> require_topic(const ProducerContext& ctx, std::string topic);
+boost::asio::awaitable<void> require_topic(const ProducerContext& ctx, http::Request& request, std::string topic);
 
 struct Record {
   std::optional<std::string> key;  // nullopt: null key

@@ -7,7 +7,7 @@ namespace kok::producer {
 Handler produce_message(const ProducerContext& ctx, http::Request& request) {
   const auto topic = topic_param(request);
   require_kafka_reachable(ctx);
-  co_await require_topic(ctx, topic);
+  co_await require_topic(ctx, request, topic);
   std::vector<Record> records(1);
   records[0].key = message_key(request);
   records[0].value = request.body();

@@ -18,7 +18,7 @@ Handler produce_records(const ProducerContext& ctx, http::Request& request) {
     records[0].value = request.body();
   }
   require_kafka_reachable(ctx);
-  co_await require_topic(ctx, topic);
+  co_await require_topic(ctx, request, topic);
   const auto count = records.size();
   const auto deliveries = co_await produce_all(ctx, topic, std::move(records));
 
