@@ -77,6 +77,7 @@ class Server::Impl {
     drain_timer_.reset();
     acceptor_.reset();
     work_.reset();
+    acceptor_strand_.reset();  // a strand must not outlive its io_context
     io_.reset();
   }
 
@@ -84,7 +85,7 @@ class Server::Impl {
     if (acceptor_) return;
     const auto& config = context_->config;
     const tcp::endpoint endpoint(asio::ip::make_address(config.address), config.port);
-    acceptor_.emplace(acceptor_strand_);
+    acceptor_.emplace(*acceptor_strand_);
     acceptor_->open(endpoint.protocol());
     acceptor_->set_option(asio::socket_base::reuse_address(true));
     acceptor_->bind(endpoint);
@@ -100,7 +101,7 @@ class Server::Impl {
       signals_.emplace(*io_, SIGINT, SIGTERM);
       wait_for_signal();
     }
-    asio::co_spawn(acceptor_strand_, accept_loop(), log_failure);
+    asio::co_spawn(*acceptor_strand_, accept_loop(), log_failure);
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < context_->config.threads; ++i) threads.emplace_back([this] { run_io(); });
     run_io();
@@ -112,10 +113,10 @@ class Server::Impl {
     if (context_->stopping.exchange(true)) return;
     spdlog::info("http server shutting down: {} open connection(s) get {} ms to finish", context_->session_count(),
                  context_->config.drain_timeout.count());
-    asio::post(acceptor_strand_, [this] {
+    asio::post(*acceptor_strand_, [this] {
       error_code ignored;
       if (acceptor_) acceptor_->close(ignored);
-      drain_timer_.emplace(acceptor_strand_, context_->config.drain_timeout);
+      drain_timer_.emplace(*acceptor_strand_, context_->config.drain_timeout);
       drain_timer_->async_wait([this](error_code ec) {
         if (!ec) drain_expired();
       });
@@ -188,7 +189,7 @@ class Server::Impl {
       if (ec) {
         spdlog::warn("accept failed: {}", ec.message());
         // Typically out of file descriptors: back off instead of spinning.
-        asio::steady_timer pause(acceptor_strand_, std::chrono::milliseconds{100});
+        asio::steady_timer pause(*acceptor_strand_, std::chrono::milliseconds{100});
         co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         continue;
       }
@@ -206,7 +207,7 @@ class Server::Impl {
   }
 
   std::unique_ptr<asio::io_context> io_;
-  asio::strand<asio::io_context::executor_type> acceptor_strand_;
+  std::optional<asio::strand<asio::io_context::executor_type>> acceptor_strand_;
   detail::ServerContext* context_raw_ = nullptr;
   std::shared_ptr<detail::ServerContext> context_;
   std::optional<tcp::acceptor> acceptor_;
