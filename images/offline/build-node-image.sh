@@ -166,6 +166,8 @@ docker exec "$container" bash -c "
 docker exec "$container" cat /kind/images.txt >&2
 heavy docker commit --change 'ENTRYPOINT [ "/usr/local/bin/entrypoint", "/sbin/init" ]' "$container" "$node_image" >/dev/null
 docker rmi "$P/node-stage:$k8s" >/dev/null 2>&1 || true
+# Earlier node images are 1.5 GB each: drop them (one still used by a cluster's containers is kept by docker).
+docker images --format '{{.Repository}}:{{.Tag}}' "$P/node" | grep -vxF "$node_image" | xargs -r docker rmi >/dev/null 2>&1 || true
 echo "$node_image" > "$OFFLINE_CACHE/node-image"
 log "node image $node_image: built in $(since "$start")"
 echo "$node_image"
