@@ -26,6 +26,11 @@ for arg in "$@"; do
   esac
 done
 
+# Two runs would stop each other's cluster: the second one waits for the first.
+mkdir -p "$ROOT/data"
+exec 9>"$ROOT/data/test.lock"
+flock -n 9 || { log "another ./test.sh is running; waiting for it"; flock 9; }
+
 export KAFKA_LOCAL_DIR="$ROOT/data/test" KAFKA_LOCAL_PORT_BASE=39092
 export GATEWAY_PORT=18080 PRODUCER_PORT=18070 CONSUMER_PORT=18072
 export GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT"
