@@ -142,4 +142,4 @@ if ! $keep && wanted e2e; then
   ./deploy.sh down --data-dir "$KIND_TEST_DATA_DIR" >/dev/null 2>&1 || true
 fi
 report
-echo "kind end-to-end: all phases passed"
+if ((${#only[@]})); then echo "kind end-to-end: selected phases passed (${only[*]})"; else echo "kind end-to-end: all phases passed"; fi
