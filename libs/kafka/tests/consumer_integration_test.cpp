@@ -111,7 +111,7 @@ TEST_F(ConsumerTest, WakeupFiresWhenAMessageArrives) {
 
   std::optional<Message> received;
   std::chrono::steady_clock::time_point produced_at;
-  std::function<void(boost::system::error_code)> on_wake = [&](boost::system::error_code ec) {
+  std::function<void(boost::system::error_code, std::size_t)> on_wake = [&](boost::system::error_code ec, std::size_t) {
     ASSERT_FALSE(ec);
     wakeup.drain();
     for (;;) {  // drain the queue completely: only the empty → non-empty transition is signalled

@@ -178,7 +178,8 @@ void TopicConsumer::arm_wakeup_locked() {
   if (wakeup_armed_ || state_ != State::open) return;
   if (waiters_.empty() && !commit_in_flight_) return;  // nothing to wake up for
   wakeup_armed_ = true;
-  wakeup_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) { self->on_wakeup(ec); });
+  wakeup_.async_wait(
+      [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) { self->on_wakeup(ec); });
 }
 
 void TopicConsumer::on_wakeup(const boost::system::error_code& ec) {
@@ -186,6 +187,8 @@ void TopicConsumer::on_wakeup(const boost::system::error_code& ec) {
   wakeup_armed_ = false;
   if (ec || state_ != State::open) return;
   wakeup_.drain();
+  spdlog::trace("topic '{}': wakeup (commit in flight: {}, waiters: {})", options_.topic, commit_in_flight_,
+                waiters_.size());
   collect_commit_results_locked();
   serve_waiters_locked();
   arm_wakeup_locked();
@@ -194,6 +197,8 @@ void TopicConsumer::on_wakeup(const boost::system::error_code& ec) {
 void TopicConsumer::collect_commit_results_locked() {
   while (auto result = consumer_->poll_commit_result()) {
     commit_in_flight_ = false;
+    spdlog::debug("topic '{}': commit answered in {} us", options_.topic,
+                  std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - commit_sent_at_).count());
     if (*result) {
       spdlog::warn("topic '{}': commit failed: {}; will send the position again", options_.topic, result->message());
       queue_.recommit();
@@ -238,6 +243,9 @@ void TopicConsumer::commit_locked() {
     return;
   }
   commit_in_flight_ = true;
+  commit_sent_at_ = Clock::now();
+  spdlog::trace("topic '{}': commit sent ({} partition(s), first at {})", options_.topic, offsets.size(),
+                offsets.front().offset);
   arm_wakeup_locked();
 }
 

@@ -131,6 +131,7 @@ class TopicConsumer : public std::enable_shared_from_this<TopicConsumer> {
   kafka::QueueWakeup wakeup_;
   bool wakeup_armed_ = false;
   bool commit_in_flight_ = false;
+  Clock::time_point commit_sent_at_{};
   DeliveryQueue queue_;
   std::list<Waiter> waiters_;
   std::uint64_t next_waiter_id_ = 0;

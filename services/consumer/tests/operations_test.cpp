@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <thread>
 
 #include "consumer_e2e.hpp"
 
@@ -28,6 +29,17 @@ TEST_F(Operations, HealthReadinessSpecAndMetrics) {
   EXPECT_NE(metrics.body.find("kok_consumer_redeliveries_total"), std::string::npos);
   EXPECT_NE(metrics.body.find("kok_consumer_open_topics 1"), std::string::npos) << metrics.body;
   EXPECT_EQ(http.get("/consumer").status, 404U);
+}
+
+TEST_F(Operations, LagPerTopic) {
+  const auto topic = make_topic("lag");
+  for (int i = 0; i < 3; ++i) produce(topic, "x");
+  auto service = start_service({{"CONSUMER_IDLE_TIMEOUT", "4s"}});  // sweeper (and lag refresh) every second
+  auto http = service->client();
+  ASSERT_EQ(http.get("/" + topic).status, 200U);
+  std::this_thread::sleep_for(std::chrono::milliseconds{2200});
+  const auto metrics = http.get("/metrics").body;
+  EXPECT_NE(metrics.find("kok_consumer_lag_messages{topic=\"" + topic + "\"} 2"), std::string::npos) << metrics;
 }
 
 TEST_F(Operations, SigtermStopsCleanly) {

@@ -6,7 +6,10 @@
 //   consumer.enable_queue_wakeup(wakeup.notify_fd());
 //   for (;;) { while (auto m = consumer.poll()...) ...; co_await wakeup.async_wait(use_awaitable); wakeup.drain(); }
 
+#include <array>
 #include <system_error>
+
+#include <boost/asio/buffer.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -24,11 +27,12 @@ class QueueWakeup {
   // The write end, for Consumer::enable_queue_wakeup. Stays valid for the lifetime of this object.
   [[nodiscard]] int notify_fd() const noexcept { return write_fd_; }
 
-  // Completes with (error_code) when the pipe is readable (or operation_aborted after cancel()).
+  // Completes with (error_code, bytes) once the pipe holds a byte (or operation_aborted after cancel()).
+  // A read, not async_wait(wait_read): Asio's epoll reactor is edge-triggered and does not check readiness when a
+  // wait starts, so a byte written just before arming would be missed; a read is tried at once and finds it.
   template <typename CompletionToken>
   auto async_wait(CompletionToken&& token) {
-    return read_end_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                                std::forward<CompletionToken>(token));
+    return read_end_.async_read_some(boost::asio::buffer(scratch_), std::forward<CompletionToken>(token));
   }
 
   // Empties the pipe (call after a wakeup, before polling the queue).
@@ -40,6 +44,7 @@ class QueueWakeup {
  private:
   boost::asio::posix::stream_descriptor read_end_;
   int write_fd_ = -1;
+  std::array<char, 64> scratch_{};
 };
 
 }  // namespace kok::kafka
