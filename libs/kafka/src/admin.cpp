@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include <boost/asio/thread_pool.hpp>
 
@@ -84,6 +85,22 @@ struct Admin::Impl {
     std::lock_guard lock{cache_mutex};
     if (auto it = known_topics.find(name); it != known_topics.end()) known_topics.erase(it);
     if (auto it = created.find(name); it != created.end()) created.erase(it);
+  }
+
+  // Runs `request` again (for up to request_timeout) while it says "unknown topic" about a topic this client just
+  // created: the broker that answered has not caught up with the controller yet.
+  template <typename Request>
+  auto while_propagating(std::string_view name, Request request) {
+    const auto deadline = Clock::now() + options.request_timeout;
+    for (;;) {
+      auto result = request();
+      if (result || !is_unknown_topic(result.error) || Clock::now() >= deadline) return result;
+      {
+        std::lock_guard lock{cache_mutex};
+        if (!recently_created(name, Clock::now())) return result;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    }
   }
 
   // Requires cache_mutex.
@@ -168,6 +185,10 @@ Result<bool> Admin::delete_topic(std::string_view name) {
 }
 
 Result<std::vector<PartitionInfo>> Admin::partitions(std::string_view name) {
+  return impl_->while_propagating(name, [this, name] { return partitions_once(name); });
+}
+
+Result<std::vector<PartitionInfo>> Admin::partitions_once(std::string_view name) {
   using R = Result<std::vector<PartitionInfo>>;
   if (auto why = topic_name_error(name)) return R::failure(make_kafka_error(RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION), *why);
   const std::string topic{name};
@@ -190,8 +211,12 @@ Result<std::vector<PartitionInfo>> Admin::partitions(std::string_view name) {
 }
 
 Result<TopicDescription> Admin::describe_topic(std::string_view name) {
+  return impl_->while_propagating(name, [this, name] { return describe_once(name); });
+}
+
+Result<TopicDescription> Admin::describe_once(std::string_view name) {
   using R = Result<TopicDescription>;
-  auto parts = partitions(name);
+  auto parts = partitions_once(name);
   if (!parts) return R::failure(parts.error, parts.reason);
   TopicDescription desc;
   desc.name = std::string{name};

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -127,8 +128,10 @@ TEST_F(ProducerTest, DestructionCompletesEveryHandler) {
   {
     Producer producer{producer_config(bootstrap_servers())};
     for (int i = 0; i < 50; ++i) {
+      // Bound to `io`: the completion runs there, and the pending work keeps io.run() going until it did.
       producer.async_produce(topic, std::nullopt, "v", Headers{},
-                             [&completed](std::error_code, DeliveryReport) { ++completed; });
+                             boost::asio::bind_executor(
+                                 io, [&completed](std::error_code, DeliveryReport) { ++completed; }));
     }
   }  // flushes
   io.run();

@@ -151,6 +151,8 @@ class Admin {
 
  private:
   [[nodiscard]] boost::asio::any_io_executor blocking_executor() const;
+  Result<std::vector<PartitionInfo>> partitions_once(std::string_view name);
+  Result<TopicDescription> describe_once(std::string_view name);
 
   template <typename T, typename Fn, typename CompletionToken>
   auto run_blocking(Fn fn, CompletionToken&& token) {
