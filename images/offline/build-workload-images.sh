@@ -4,7 +4,8 @@
 # RUNTIME_IMAGE):
 #   - the test broker image (broker/): the apache/kafka image's contract, from the Maven jars and Debian's JRE;
 #   - Traefik from its Go module;
-#   - the producer and consumer from their own Dockerfile (images/service/Dockerfile) on the imported Debian base.
+#   - the producer and consumer from their own Dockerfile (images/service/Dockerfile) on the imported Debian base,
+#     unless PRODUCER_IMAGE / CONSUMER_IMAGE name images that exist already (then those are used as they are).
 # Idempotent: every image is tagged with a hash of its inputs and reused when present.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
@@ -67,8 +68,14 @@ if [[ -f "$ROOT/images/service/Dockerfile" && -d "$ROOT/services/producer" && -d
   src_hash="$(cd "$ROOT" && { git ls-files -s -- CMakeLists.txt CMakePresets.json cmake libs services images/service
                                  git diff HEAD -- CMakeLists.txt CMakePresets.json cmake libs services images/service; } | sha256sum | cut -c1-12)"
   for service in producer consumer; do
+    override="$(tr '[:lower:]' '[:upper:]' <<<"$service")_IMAGE"
     image="$P/$service:$src_hash"
-    if image_exists "$image"; then
+    if [[ -n "${!override:-}" ]]; then
+      # Given by the caller (as deploy-kind.sh accepts it): used as it is, not built.
+      image="${!override}"
+      image_exists "$image" || die "$override=$image: no such image in the local Docker"
+      log "image $image: given by $override"
+    elif image_exists "$image"; then
       log "image $image: cached"
     else
       log "image $image: building images/service/Dockerfile (SERVICE=$service, one compile job)"

@@ -34,6 +34,8 @@ is() { [[ "$1" == "$2" ]] || { echo "    expected '$2', got '${1:0:300}'" >&2; r
 matches() { [[ "$1" == $2 ]] || { echo "    '${1:0:300}' does not match '$2'" >&2; return 1; }; }
 contains() { grep -qF -- "$2" <<<"$1" || { echo "    '$2' not found in '${1:0:300}'" >&2; return 1; }; }
 json_is() { is "$(jq -c "$2" <<<"$1" 2>/dev/null)" "$3"; }  # json_is JSON FILTER EXPECTED
+differs() { [[ "$1" != "$2" ]] || { echo "    unchanged: '$1'" >&2; return 1; }; }
+pod_ready() { kc -n "$NS" wait --for=condition=Ready "pod/$1" --timeout=300s >/dev/null; }
 header_has() { grep -qiE "$1" <<<"$HEADERS" || { echo "    no header matching '$1'" >&2; return 1; }; }
 
 # http METHOD PATH [CURL ARGS...]: sets STATUS and BODY (and HEADERS).
@@ -41,7 +43,9 @@ http() {
   local method="$1" path="$2" tmp
   shift 2
   tmp="$(mktemp)"
-  STATUS="$(curl -sS -o "$tmp.body" -D "$tmp.headers" -w '%{http_code}' --max-time 30 -X "$method" "$@" "$URL$path" 2>/dev/null)" || STATUS=000
+  # curl prints the status even when it stops at --max-time (an event stream never ends by itself).
+  STATUS="$(curl -sS -o "$tmp.body" -D "$tmp.headers" -w '%{http_code}' --max-time 30 -X "$method" "$@" "$URL$path" 2>/dev/null)"
+  [[ "$STATUS" =~ ^[1-5][0-9][0-9]$ ]] || STATUS=000
   BODY="$(cat "$tmp.body" 2>/dev/null)"
   HEADERS="$(cat "$tmp.headers" 2>/dev/null)"
   rm -f "$tmp" "$tmp.body" "$tmp.headers"
@@ -170,13 +174,14 @@ check_routes() {
 # comes back, finds its data on the host directory and rejoins the in-sync replicas.
 check_failover() {
   echo "failover"
-  local t="fail-$RUN_ID" acked="$TMP/acked" got="$TMP/got" leader victim i n=200 status pid files_before files_after lost
+  local t="fail-$RUN_ID" acked="$TMP/acked" got="$TMP/got" leader victim i n=200 status pid files_before files_after lost uid_before
   create_topic "$t" >/dev/null
   http GET "/topics/$t"
   leader="$(jq -r '.partitions[0].leader' <<<"$BODY")"
   # The leader is the interesting one to lose: the partition must move and the producer must not lose writes.
   victim="kafka-${leader:-0}"
   files_before="$(kc -n "$NS" exec "$victim" -- ls /var/lib/kafka/data 2>/dev/null | sort | tr '\n' ' ')"
+  uid_before="$(kc -n "$NS" get pod "$victim" -o jsonpath='{.metadata.uid}')"
   : > "$acked"
   (
     for i in $(seq 1 "$n"); do
@@ -193,7 +198,7 @@ check_failover() {
   check "most requests were answered 200 during the failover ($(wc -l < "$acked")/$n)" \
     test "$(wc -l < "$acked")" -ge $((n / 2))
   kc -n "$NS" rollout status statefulset/kafka --timeout=300s >/dev/null 2>&1
-  check "$victim is back and ready" kc -n "$NS" wait --for=condition=Ready "pod/$victim" --timeout=300s
+  check "$victim is back and ready" pod_ready "$victim"
   : > "$got"
   for i in $(seq 1 60); do
     http GET "/consumer/$t?wait=2s&max=500" -H 'Accept: application/json'
@@ -206,8 +211,11 @@ check_failover() {
     is "$lost" ""
   files_after="$(kc -n "$NS" exec "$victim" -- ls /var/lib/kafka/data 2>/dev/null | sort | tr '\n' ' ')"
   check "$victim had $t-0 in its log dir before" contains "$files_before" "$t-0"
-  check "$victim came back with its data (meta.properties and $t-0 in its log dir)" \
-    matches "$files_after" "*meta.properties*$t-0*"
+  check "$victim is a new pod (uid changed)" differs "$(kc -n "$NS" get pod "$victim" -o jsonpath='{.metadata.uid}')" "$uid_before"
+  check "$victim came back with its data: meta.properties" contains "$files_after" meta.properties
+  check "$victim came back with its data: $t-0" contains "$files_after" "$t-0"
+  check "$victim's $t-0 log segment is not empty" \
+    kc -n "$NS" exec "$victim" -- test -s "/var/lib/kafka/data/$t-0/00000000000000000000.log"
   for i in $(seq 1 60); do
     http GET "/topics/$t"
     [[ "$(jq -c '.partitions[0].isr | sort' <<<"$BODY" 2>/dev/null)" == "[0,1,2]" ]] && break
