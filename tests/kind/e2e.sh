@@ -12,7 +12,7 @@ source "$(dirname "$0")/../../scripts/lib/common.sh"
 cd "$ROOT" || exit 1
 
 URL="http://localhost:${HTTP_PORT:-80}"
-CONTEXT="kind-${KIND_CLUSTER_NAME:-kok}"
+CONTEXT="kind-${KIND_CLUSTER_NAME:-kok-test}"
 NS=kok
 RUN_ID="$(date +%s)"
 passed=0
@@ -238,7 +238,7 @@ check_persistence() {
   sleep 3
   # shellcheck disable=SC2086 # DEPLOY_ARGS is a list of options
   check "./deploy.sh down (cluster deleted)" ./deploy.sh down ${DEPLOY_ARGS:-}
-  check "no kind cluster left" is "$(kind get clusters 2>/dev/null | grep -cx "${KIND_CLUSTER_NAME:-kok}")" 0
+  check "no kind cluster left" is "$(kind get clusters 2>/dev/null | grep -cx "${KIND_CLUSTER_NAME:-kok-test}")" 0
   # shellcheck disable=SC2086
   check "./deploy.sh up again" ./deploy.sh up ${DEPLOY_ARGS:-}
   wait_ready

@@ -12,7 +12,9 @@
 #   deploy      ./deploy.sh with the image overrides (down first: a clean cluster, the data directory wiped)
 #   e2e         tests/kind/e2e.sh against http://localhost:<mapped port>
 # --keep leaves the cluster running at the end (default: ./deploy.sh down). Timings go to stdout at the end.
-# Environment: KIND_TEST_HTTP_PORT / KIND_TEST_HTTPS_PORT (default 80/443, or free ports when those are taken).
+# Environment: KIND_TEST_HTTP_PORT / KIND_TEST_HTTPS_PORT (default 80/443, or free ports when those are taken),
+# KIND_TEST_CLUSTER (kind cluster name, default kok-test: never the user's kok), KIND_TEST_DATA_DIR (data/kind-test),
+# PRODUCER_IMAGE / CONSUMER_IMAGE (use these service images instead of building them).
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "$0")/../../scripts/lib/common.sh"
@@ -27,7 +29,7 @@ while (($#)); do
   case "$1" in
     --keep) keep=true ;;
     --only) shift; only+=("${1:?--only needs a phase}") ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option: $1 (see --help)" ;;
   esac
   shift
@@ -103,7 +105,8 @@ deploy_env() {  # the image overrides and options every ./deploy.sh call of this
   set +a
   KIND_NODE_IMAGE="$(cat "$OFFLINE_CACHE/node-image")"
   export KIND_NODE_IMAGE
-  export KIND_CLUSTER_NAME="${KIND_CLUSTER_NAME:-kok}"
+  # A cluster of its own: a user's `./deploy.sh` cluster (named kok) and its data are never touched.
+  export KIND_CLUSTER_NAME="${KIND_TEST_CLUSTER:-kok-test}"
 }
 
 deploy_args() {
@@ -112,9 +115,9 @@ deploy_args() {
 
 phase_deploy() {
   deploy_env
-  # A clean start: a cluster left from an earlier run is deleted and the test data wiped.
-  ./deploy.sh down --purge --data-dir "$KIND_TEST_DATA_DIR" >/dev/null 2>&1 || true
-  rm -rf "$KIND_TEST_DATA_DIR"
+  # A clean start: the test cluster left from an earlier run is deleted and the test data wiped.
+  ./deploy.sh down --data-dir "$KIND_TEST_DATA_DIR" >/dev/null 2>&1 || true
+  as_root rm -rf "$KIND_TEST_DATA_DIR"
   HTTP_PORT="$(pick_port "${KIND_TEST_HTTP_PORT:-80}")"
   HTTPS_PORT="$(pick_port "${KIND_TEST_HTTPS_PORT:-443}")"
   echo "HTTP_PORT=$HTTP_PORT HTTPS_PORT=$HTTPS_PORT" > "$OFFLINE_CACHE/ports.env"
