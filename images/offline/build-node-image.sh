@@ -35,7 +35,7 @@ coredns_tag="$(want_tag coredns/coredns)"
 pause_tag="$(want_tag pause)"
 [[ -n "$etcd_tag" && -n "$coredns_tag" && -n "$pause_tag" ]] || die "kubeadm config images list: unexpected output: ${wanted[*]}"
 etcd_version="v${etcd_tag%-*}"
-local_path_version=v0.0.30
+local_path_version="$OFFLINE_LOCAL_PATH_VERSION"
 
 "$OFFLINE_DIR/build-go-module.sh" etcd go.etcd.io/etcd/server/v3 "$etcd_version" go.etcd.io/etcd/server/v3 >&2
 "$OFFLINE_DIR/build-go-module.sh" coredns github.com/coredns/coredns "$coredns_tag" github.com/coredns/coredns >&2

@@ -13,15 +13,19 @@ mkdir -p "$OFFLINE_CACHE/stamps"
 # The machine is shared with compilers and tests: every heavy step runs at the lowest CPU and I/O priority.
 heavy() { nice -n 19 ionice -c3 "$@"; }
 
-# Pins of the offline build that are not project-wide (versions.env holds the project's own pins).
-# Kubernetes: a 1.34 patch whose Go module the checksum database knows (v1.34.12 is missing there); 1.34 is the last line that runs on cgroup v1 hosts.
-OFFLINE_K8S_VERSION="${OFFLINE_K8S_VERSION:-v1.34.4}"
+# Pins of the offline build. versions.env is the one place for pins: these read OFFLINE_KUBERNETES_VERSION and
+# LOCAL_PATH_PROVISIONER_VERSION from it, and fall back to the values below until it carries them.
+load_versions
+# Kubernetes: a 1.34 patch whose k8s.io/kubernetes module the Go checksum database knows (v1.34.12 is missing
+# there); 1.34 is the last line that runs on cgroup v1 hosts.
+OFFLINE_K8S_VERSION="${OFFLINE_K8S_VERSION:-${OFFLINE_KUBERNETES_VERSION:-v1.34.4}}"
+OFFLINE_LOCAL_PATH_VERSION="${LOCAL_PATH_PROVISIONER_VERSION:-v0.0.30}"
 # Debian release of every root filesystem (node, base image of the services, broker, Traefik).
 OFFLINE_DEBIAN_SUITE="${OFFLINE_DEBIAN_SUITE:-bookworm}"
 OFFLINE_DEBIAN_MIRROR="${OFFLINE_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 # Image names: everything built here lives under this prefix, so nothing can be mistaken for a pulled image.
 OFFLINE_IMAGE_PREFIX="${OFFLINE_IMAGE_PREFIX:-kok.local}"
-export OFFLINE_K8S_VERSION OFFLINE_DEBIAN_SUITE OFFLINE_DEBIAN_MIRROR OFFLINE_IMAGE_PREFIX
+export OFFLINE_K8S_VERSION OFFLINE_LOCAL_PATH_VERSION OFFLINE_DEBIAN_SUITE OFFLINE_DEBIAN_MIRROR OFFLINE_IMAGE_PREFIX
 
 # inputs_hash STRING... : a hash of the strings, where a string naming an existing file or directory stands for its content.
 inputs_hash() {
