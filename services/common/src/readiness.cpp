@@ -13,19 +13,35 @@ namespace kok::service {
 
 namespace asio = boost::asio;
 
+namespace {
+
+// What /readyz reports. Kept apart from the probe's timer because the server's readiness check holds it, and the
+// server (with its io_context) may be destroyed after the probe: nothing bound to the io_context may live here.
+struct Status {
+  mutable std::mutex mutex;
+  http::Readiness current = http::Readiness::not_ready("kafka not checked yet");
+
+  http::Readiness get() const {
+    std::lock_guard lock(mutex);
+    return current;
+  }
+};
+
+}  // namespace
+
 struct KafkaReadiness::State {
   State(asio::io_context& io_, kafka::Admin& admin_, std::chrono::milliseconds interval_)
-      : admin(admin_), interval(interval_), timer(io_) {}
+      : admin(admin_), interval(interval_), timer(io_), status(std::make_shared<Status>()) {}
 
   kafka::Admin& admin;
   std::chrono::milliseconds interval;
   asio::steady_timer timer;
-  mutable std::mutex mutex;
-  http::Readiness current = http::Readiness::not_ready("kafka not checked yet");
+  std::shared_ptr<Status> status;
   bool stopped = false;  // touched only on the io_context
 
   void update(http::Readiness next) {
-    std::lock_guard lock(mutex);
+    std::lock_guard lock(status->mutex);
+    auto& current = status->current;
     if (next.ready != current.ready) {
       if (next.ready) {
         spdlog::info("kafka reachable: ready");
@@ -70,16 +86,10 @@ void KafkaReadiness::start() {
   asio::co_spawn(state_->timer.get_executor(), probe_loop(state_), asio::detached);
 }
 
-http::Readiness KafkaReadiness::state() const {
-  std::lock_guard lock(state_->mutex);
-  return state_->current;
-}
+http::Readiness KafkaReadiness::state() const { return state_->status->get(); }
 
 http::ReadinessCheck KafkaReadiness::check() const {
-  return [state = state_] {
-    std::lock_guard lock(state->mutex);
-    return state->current;
-  };
+  return [status = state_->status] { return status->get(); };
 }
 
 }  // namespace kok::service

@@ -3,13 +3,22 @@
 #include "handlers/common.hpp"
 #include "handlers/handlers.hpp"
 #include "handlers/topic_json.hpp"
+#include "kok/kafka/error.hpp"
 #include "kok/service/kafka_errors.hpp"
 
 namespace kok::producer {
 
 Handler describe_topic(const ProducerContext& ctx, http::Request& request) {
-  auto topic = topic_param(request);
-  const auto result = co_await ctx.admin->async_describe_topic(std::move(topic), boost::asio::use_awaitable);
+  const auto topic = topic_param(request);
+  auto name = topic;
+  auto result = co_await ctx.admin->async_describe_topic(std::move(name), boost::asio::use_awaitable);
+  if (!result.ok() && kafka::is_unknown_topic(result.error)) {
+    // The broker asked may not have applied a creation that just happened: ask once more before saying 404.
+    if (co_await request.sleep_for(std::chrono::milliseconds{250})) {
+      name = topic;
+      result = co_await ctx.admin->async_describe_topic(std::move(name), boost::asio::use_awaitable);
+    }
+  }
   if (!result.ok()) throw service::to_http_error(result.error, result.reason);
   co_return http::Response::json(http::status::ok, topic_json(result.value));
 }

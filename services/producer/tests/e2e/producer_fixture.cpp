@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <thread>
 
 #include "kok/kafka/config.hpp"
 #include "kok/kafka/consumer.hpp"
@@ -72,7 +73,12 @@ std::vector<kafka::Message> read_back(const std::string& topic, std::size_t coun
 
 kafka::TopicDescription describe_in_kafka(const std::string& topic) {
   kafka::Admin admin(kafka::admin_config(test_support::kafka_bootstrap_servers()));
+  // A broker other than the one that answered the creation may need a moment to know the topic.
   auto result = admin.describe_topic(topic);
+  for (int i = 0; i < 50 && !result.ok(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    result = admin.describe_topic(topic);
+  }
   EXPECT_TRUE(result.ok()) << result.reason;
   return result.value;
 }
