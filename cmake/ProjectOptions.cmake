@@ -15,9 +15,8 @@ target_compile_options(kok_warnings INTERFACE
 
 add_library(kok_options INTERFACE)
 add_library(kok::options ALIAS kok_options)
-# Boost.Asio: no deprecated APIs; Beast: use std::string_view in its interfaces.
-target_compile_definitions(kok_options INTERFACE
-  BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW BOOST_ASIO_HAS_CO_AWAIT)
+# Boost.Asio: no deprecated APIs. (Beast 1.81's string_view converts to std::string_view by itself.)
+target_compile_definitions(kok_options INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_HAS_CO_AWAIT)
 if(KOK_SANITIZE)
   target_compile_options(kok_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(kok_options INTERFACE -fsanitize=address,undefined)

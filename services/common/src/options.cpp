@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <ostream>
+#include <stdexcept>
 
 namespace kok::service {
 
@@ -10,6 +11,10 @@ Options::Options(std::string program, std::string summary) : program_(std::move(
 
 Options& Options::add(std::string flag, std::string env, std::string help, std::string default_text, Apply apply,
                       std::vector<std::string> aliases) {
+  // Two options on one flag would let the later silently shadow the earlier: a programming error, caught at startup.
+  for (const auto& existing : options_) {
+    if (existing.flag == flag) throw std::logic_error("option --" + flag + " is defined twice");
+  }
   options_.push_back({std::move(flag), std::move(env), std::move(help), std::move(default_text), std::move(apply),
                       std::move(aliases)});
   return *this;

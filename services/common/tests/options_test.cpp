@@ -100,3 +100,17 @@ TEST(Options, DurationsAndSizes) {
 
 }  // namespace
 }  // namespace kok::service
+
+namespace kok::service {
+namespace {
+
+TEST(Options, AFlagDefinedTwiceIsRejected) {
+  CommonConfig config;
+  Options options("kok-consumer", "Test.");
+  add_common_options(options, config);
+  // The common options own --idle-timeout (HTTP keep-alive); a service reusing the name must fail loudly.
+  EXPECT_THROW(options.add("idle-timeout", "OTHER_IDLE", "shadow", "1s", [](std::string_view) {}), std::logic_error);
+}
+
+}  // namespace
+}  // namespace kok::service

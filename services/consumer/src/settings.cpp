@@ -35,7 +35,7 @@ void add_consumer_options(service::Options& options, ConsumerSettings& s) {
       .add("max-topics", "CONSUMER_MAX_TOPICS", "Per-topic Kafka consumers open at once (least recently used idle "
            "ones are closed to make room)", std::to_string(s.max_topics),
            [&s](std::string_view v) { s.max_topics = static_cast<std::size_t>(service::parse_integer(v, 1, 100000)); })
-      .add("idle-timeout", "CONSUMER_IDLE_TIMEOUT", "Close a topic's consumer after this long unused (commits first)",
+      .add("topic-idle-timeout", "CONSUMER_IDLE_TIMEOUT", "Close a topic's consumer after this long unused (commits first)",
            duration_text(s.idle_timeout), [&s](std::string_view v) { s.idle_timeout = positive_duration(v); })
       .add("sse-heartbeat", "SSE_HEARTBEAT", "Comment line on an idle event stream this often",
            duration_text(s.heartbeat), [&s](std::string_view v) { s.heartbeat = positive_duration(v); });
