@@ -1,5 +1,6 @@
 #include "topic_consumer.hpp"
 
+#include <algorithm>
 #include <librdkafka/rdkafka.h>
 #include <spdlog/spdlog.h>
 
@@ -254,6 +255,19 @@ std::map<std::int32_t, std::int64_t> TopicConsumer::next_untaken() const {
   std::map<std::int32_t, std::int64_t> out;
   for (const auto p : partitions_) out[p] = queue_.tracker().next_untaken(p);
   return out;
+}
+
+bool TopicConsumer::caught_up() const {
+  std::lock_guard lock{mutex_};
+  if (state_ != State::open || !consumer_ || queue_.waiting_redelivery() > 0) return false;
+  for (const auto p : partitions_) {
+    const auto marks = consumer_->cached_watermarks(options_.topic, p);
+    if (!marks) return false;  // no fetch answered yet
+    // Nothing committed or taken yet, or retention removed what was: reading starts at the low watermark.
+    const auto next = std::max(queue_.tracker().next_untaken(p), marks->low);
+    if (next < marks->high) return false;
+  }
+  return true;
 }
 
 bool TopicConsumer::failed() const {

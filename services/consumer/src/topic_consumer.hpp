@@ -73,6 +73,9 @@ class TopicConsumer : public std::enable_shared_from_this<TopicConsumer> {
   // Thread-safe; never blocks.
   void finish(const std::vector<kafka::Message>& messages, bool written);
 
+  // True once every message below the last high watermark seen in a fetch has been handed out. Until then an empty
+  // take means "not fetched yet" (cold start: group coordinator, committed offsets, first fetch), not "no message".
+  [[nodiscard]] bool caught_up() const;
   // Per partition: one past the highest offset handed out (or the committed position if none yet).
   [[nodiscard]] std::map<std::int32_t, std::int64_t> next_untaken() const;
   [[nodiscard]] const std::string& topic() const noexcept { return options_.topic; }

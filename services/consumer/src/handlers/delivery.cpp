@@ -18,13 +18,20 @@ void require_valid_topic(const std::string& topic) {
 boost::asio::awaitable<std::vector<kafka::Message>> take_messages(TopicConsumer& consumer, http::Request& req,
                                                                    std::size_t max, std::chrono::milliseconds wait) {
   using Clock = std::chrono::steady_clock;
+  using std::chrono::milliseconds;
+  // An empty answer must mean "nothing to read", never "not fetched yet": the original answered the first read of a
+  // topic with 404 because its consumer had not caught up. So past `wait` we keep waiting while the consumer is
+  // behind the topic's high watermark, up to this grace (a cluster in trouble still gets an answer).
+  constexpr milliseconds kCatchUpGrace{10'000};
   const auto deadline = Clock::now() + wait;
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    const auto slice = std::clamp(left, std::chrono::milliseconds::zero(), std::chrono::milliseconds{1000});
+    const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+    const auto slice = left > milliseconds::zero() ? std::min(left, milliseconds{1000}) : milliseconds{50};
     auto batch = co_await consumer.async_take(max, slice, boost::asio::use_awaitable);
     if (!batch) throw service::to_http_error(batch.error, batch.reason);
-    if (!batch.value.empty() || Clock::now() >= deadline || req.stopping()) co_return std::move(batch.value);
+    if (!batch.value.empty() || req.stopping()) co_return std::move(batch.value);
+    const auto now = Clock::now();
+    if (now >= deadline && (consumer.caught_up() || now >= deadline + kCatchUpGrace)) co_return std::move(batch.value);
   }
 }
 
