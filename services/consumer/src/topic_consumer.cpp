@@ -1,14 +1,21 @@
 #include "topic_consumer.hpp"
 
-#include <algorithm>
 #include <librdkafka/rdkafka.h>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include <boost/asio/post.hpp>
 
 #include "kok/kafka/error.hpp"
 
 namespace kok::consumer {
+namespace {
+// How long opening keeps retrying retriable errors (group coordinator not ready yet) before it reports failure.
+constexpr std::chrono::seconds kOpenRetryFor{15};
+}  // namespace
 
 TopicConsumer::TopicConsumer(TopicConsumerOptions options, boost::asio::any_io_executor io,
                              boost::asio::any_io_executor blocking, ConsumerMetrics& metrics)
@@ -46,7 +53,17 @@ void TopicConsumer::open_blocking() {
       reason = partitions.reason;
     } else {
       // Where each partition resumes; also the starting point of commit tracking and of the lag gauge.
+      // A fresh cluster creates __consumer_offsets on the first group request and answers "not coordinator" or
+      // "coordinator loading" meanwhile: retriable, so wait it out (this runs on the blocking pool) instead of failing
+      // the first reads of every topic.
+      const auto give_up = Clock::now() + kOpenRetryFor;
       auto positions = consumer->committed(topic, partitions.value, options_.metadata_timeout);
+      while (!positions && kafka::is_retriable(positions.error) && Clock::now() < give_up) {
+        spdlog::debug("consumer for topic '{}': committed offsets not available yet ({}), retrying", topic,
+                      positions.reason);
+        std::this_thread::sleep_for(std::chrono::milliseconds{200});
+        positions = consumer->committed(topic, partitions.value, options_.metadata_timeout);
+      }
       if (!positions) {
         ec = positions.error;
         reason = positions.reason;
