@@ -47,9 +47,19 @@ log "producing (POST /message/{t}, 100-byte bodies), ${duration}s per row"
 run "POST /message/{t}" "http://127.0.0.1:$PRODUCER_PORT" bench/produce.lua 1
 run "POST /message/{t}" "http://127.0.0.1:$PRODUCER_PORT" bench/produce.lua 64
 loaded_producer="$(rss_kb producer VmHWM)"
-log "consuming (GET /{t}) from the messages just produced, ${duration}s per row"
-run "GET /{t}" "http://127.0.0.1:$CONSUMER_PORT" bench/consume.lua 1
-run "GET /{t}" "http://127.0.0.1:$CONSUMER_PORT" bench/consume.lua 64
+
+# Each read row gets a topic of its own, filled beforehand with more messages than it can read in its time, so the
+# row measures reads of messages that exist (404s would measure the empty-topic wait instead).
+fill() {  # fill TOPIC: 64 connections writing for twice the row duration
+  curl -fsS -X POST "http://127.0.0.1:$PRODUCER_PORT/topic/$1" >/dev/null
+  BENCH_TOPIC="$1" wrk -t2 -c64 -d"$((2 * duration))s" -s bench/produce.lua "http://127.0.0.1:$PRODUCER_PORT" >/dev/null
+}
+log "consuming (GET /{t}), ${duration}s per row, each from a topic filled for $((2 * duration))s first"
+for conns in 1 64; do
+  export BENCH_TOPIC="$topic-read-$conns"
+  fill "$BENCH_TOPIC"
+  run "GET /{t}" "http://127.0.0.1:$CONSUMER_PORT" bench/consume.lua "$conns"
+done
 loaded_consumer="$(rss_kb consumer VmHWM)"
 
 echo
