@@ -2,11 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <cstdlib>
 #include <stdexcept>
 #include <thread>
-#include <unistd.h>
 
 namespace kok::cluster_test {
 namespace {
@@ -73,23 +71,6 @@ void Handle::Deleter::operator()(rd_kafka_t* rk) const {
   if (rd_kafka_type(rk) == RD_KAFKA_PRODUCER) rd_kafka_flush(rk, 10000);
   rd_kafka_destroy(rk);
   delete sink;
-}
-
-std::string bootstrap_servers() {
-  const char* env = std::getenv("KAFKA_BOOTSTRAP_SERVERS");
-  if (env == nullptr || *env == '\0') {
-    ADD_FAILURE() << "KAFKA_BOOTSTRAP_SERVERS is not set: run through ./test.sh or export it (deploy/local/kafka.sh bootstrap)";
-    return "127.0.0.1:1";
-  }
-  return env;
-}
-
-std::string unique_topic(const std::string& prefix) {
-  static std::atomic<int> counter{0};
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  return prefix + "-" + std::to_string(::getpid()) + "-" +
-         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()) + "-" +
-         std::to_string(counter++);
 }
 
 int cluster_script(const std::string& args) {

@@ -13,12 +13,13 @@
 #include <string>
 #include <vector>
 
+#include "kok/test_support/kafka_env.hpp"
+
 namespace kok::cluster_test {
 
-// Bootstrap servers from KAFKA_BOOTSTRAP_SERVERS (set by test.sh / the ctest fixture); the test fails if unset.
-std::string bootstrap_servers();
-// A topic name unique to this process and call, so reruns never see old data.
-std::string unique_topic(const std::string& prefix);
+// Bootstrap servers and unique topic names: the same helpers as every other integration test.
+using test_support::unique_topic;
+inline std::string bootstrap_servers() { return test_support::kafka_bootstrap_servers(); }
 // Runs deploy/local/kafka.sh with the given arguments; returns its exit status.
 int cluster_script(const std::string& args);
 
