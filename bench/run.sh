@@ -19,7 +19,7 @@ done
 
 export KAFKA_LOCAL_DIR="$ROOT/data/bench" KAFKA_LOCAL_PORT_BASE=49092 BUILD_PRESET=release SKIP_INSTALL=1
 export PRODUCER_PORT=28070 CONSUMER_PORT=28072 GATEWAY_PORT=28080
-command -v wrk >/dev/null || as_root apt-get install -y -qq wrk >/dev/null
+command -v wrk >/dev/null || apt_install wrk
 scripts/install-deps.sh build kafka >/dev/null
 deploy/local/local.sh up >/dev/null
 trap 'deploy/local/local.sh down --purge >/dev/null 2>&1 || true' EXIT

@@ -28,8 +28,7 @@ install_build() {
     return
   fi
   log "Debian packages: installing ${missing[*]}"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt_install --no-install-recommends "${missing[@]}"
   # Debian enables the packaged nginx site on install; the project runs its own nginx instance instead.
   if command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/null; then
     as_root systemctl disable --now nginx >/dev/null 2>&1 || true

@@ -19,7 +19,7 @@ packages="${3:-}"
 tarball="$OFFLINE_CACHE/rootfs/$name.tar"
 hash="$(inputs_hash "$OFFLINE_DEBIAN_SUITE" "$OFFLINE_DEBIAN_MIRROR" "$packages" "$0")"
 
-command -v debootstrap >/dev/null || as_root apt-get install -y debootstrap >/dev/null
+command -v debootstrap >/dev/null || apt_install debootstrap
 
 if step_done "rootfs-$name" "$hash" && [[ -f "$tarball" ]]; then
   log "rootfs $name: cached"

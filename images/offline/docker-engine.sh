@@ -23,7 +23,7 @@ start_engine() {
   if engine_up; then return 0; fi
   if ! command -v dockerd >/dev/null; then
     log "installing Debian's docker.io"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y docker.io >/dev/null
+    apt_install docker.io
   fi
   engine_up && return 0
   log "starting dockerd (log: $dockerd_log)"
@@ -50,7 +50,7 @@ privileged_works() { docker run --rm --privileged "$1" true >/dev/null 2>&1; }
 
 install_wrapper() {
   log "registering the runc wrapper (drops CAP_SYS_RESOURCE, missing from this host's bounding set) as the default runtime"
-  command -v jq >/dev/null || as_root apt-get install -y jq >/dev/null
+  command -v jq >/dev/null || apt_install jq
   as_root install -D -m 0755 "$OFFLINE_DIR/runc-wrapper.sh" "$wrapper"
   local current='{}'
   [[ -s "$daemon_json" ]] && current="$(cat "$daemon_json")"

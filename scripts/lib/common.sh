@@ -22,6 +22,19 @@ as_root() {
   if [[ "$(id -u)" -eq 0 ]]; then "$@"; else sudo "$@"; fi
 }
 
+# Installs Debian packages (extra apt-get options such as --no-install-recommends may come first). Refreshes the
+# package lists once per script, since a new machine may have none or stale ones, and waits up to 10 minutes for
+# another apt or dpkg run (an unattended upgrade, a second script) to release its lock instead of failing at once.
+APT_LISTS_FRESH=false
+apt_install() {
+  local apt=(apt-get -o DPkg::Lock::Timeout=600 -qq)
+  if ! $APT_LISTS_FRESH; then
+    as_root "${apt[@]}" update
+    APT_LISTS_FRESH=true
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y "$@" >/dev/null
+}
+
 # True when something accepts TCP connections on 127.0.0.1:$1.
 port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
