@@ -7,7 +7,7 @@
 #   ./test.sh --no-asan  skip the ASan+UBSan build and run (quicker local iterations)
 #   ./test.sh --kind     the end-to-end proof on a real kind cluster (needs a Docker engine; see docs/testing.md)
 #
-# The test cluster is separate from './deploy.sh --local': data in data/test (wiped first), brokers on 39092-39094,
+# The test cluster is separate from './deploy.sh --local': data in data/test (wiped first), brokers on 29092-29094,
 # gateway and services on 18080/18070/18072, so a running local deployment is never touched.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
@@ -31,7 +31,7 @@ mkdir -p "$ROOT/data"
 exec 9>"$ROOT/data/test.lock"
 flock -n 9 || { log "another ./test.sh is running; waiting for it"; flock 9; }
 
-export KAFKA_LOCAL_DIR="$ROOT/data/test" KAFKA_LOCAL_PORT_BASE=39092
+export KAFKA_LOCAL_DIR="$ROOT/data/test" KAFKA_LOCAL_PORT_BASE=29092
 export GATEWAY_PORT=18080 PRODUCER_PORT=18070 CONSUMER_PORT=18072
 export GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT"
 KAFKA_BOOTSTRAP_SERVERS="$(deploy/local/kafka.sh bootstrap)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Latency, throughput and memory of the two services against a real local 3-broker cluster, printed as a Markdown table.
 #   bench/run.sh [--duration SECONDS]    (default 10 s per row)
-# Uses its own cluster and ports (data/bench, brokers 49092-49094, services 28070/28072) and a release build; needs wrk
+# Uses its own cluster and ports (data/bench, brokers 26092-26094, services 28070/28072) and a release build; needs wrk
 # (Debian package, installed on demand). Nothing here is a pass/fail test: it measures.
 set -euo pipefail
 # shellcheck source=../scripts/lib/common.sh
@@ -17,7 +17,7 @@ while (($#)); do
   esac
 done
 
-export KAFKA_LOCAL_DIR="$ROOT/data/bench" KAFKA_LOCAL_PORT_BASE=49092 BUILD_PRESET=release SKIP_INSTALL=1
+export KAFKA_LOCAL_DIR="$ROOT/data/bench" KAFKA_LOCAL_PORT_BASE=26092 BUILD_PRESET=release SKIP_INSTALL=1
 export PRODUCER_PORT=28070 CONSUMER_PORT=28072 GATEWAY_PORT=28080
 command -v wrk >/dev/null || apt_install wrk
 scripts/install-deps.sh build kafka >/dev/null

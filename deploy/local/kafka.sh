@@ -8,7 +8,8 @@
 #   deploy/local/kafka.sh bootstrap                print the bootstrap servers only
 #
 # Environment: KAFKA_LOCAL_DIR (default ./data/local: data in kafka-{0,1,2}, logs in logs/, pids and configs in run/),
-# KAFKA_LOCAL_PORT_BASE (default 19092: brokers listen on BASE+N, controllers on BASE+100+N), KAFKA_HEAP (default 512m).
+# KAFKA_LOCAL_PORT_BASE (default 19092: brokers listen on BASE+N, controllers on BASE+100+N; keep them below the
+# kernel's ephemeral range, see warn_ephemeral_ports), KAFKA_HEAP (default 512m).
 set -euo pipefail
 # shellcheck source=../../scripts/lib/common.sh
 source "$(dirname "$0")/../../scripts/lib/common.sh"
@@ -103,6 +104,22 @@ check_ports_free() {
   done
 }
 
+# A port inside net.ipv4.ip_local_port_range can be handed out as the source port of an outgoing connection. A node
+# that dials a peer not listening yet on such a port can then be connected to itself (TCP self-connect), reads its
+# own request back as the answer, and dies at startup with CorrelationIdMismatchException.
+warn_ephemeral_ports() {
+  local low high n port
+  read -r low high < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || return 0
+  for n in "${NODES[@]}"; do
+    for port in "$(broker_port "$n")" "$(controller_port "$n")"; do
+      if ((port >= low && port <= high)); then
+        warn "port $port lies in the ephemeral range $low-$high: nodes may fail to start; choose KAFKA_LOCAL_PORT_BASE below $((low - 200))"
+        return 0
+      fi
+    done
+  done
+}
+
 start_node() {
   local n="$1"
   if node_pid "$n" >/dev/null; then return; fi
@@ -155,6 +172,7 @@ cmd_up() {
     esac
   done
   require_java
+  warn_ephemeral_ports
   check_ports_free "${NODES[@]}"
   for n in "${NODES[@]}"; do start_node "$n"; done
   wait_ready "$timeout"

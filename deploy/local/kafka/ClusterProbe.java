@@ -31,8 +31,12 @@ public final class ClusterProbe {
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
         String last = "no answer from " + bootstrap;
-        try (Admin admin = Admin.create(props)) {
+        Admin admin = null;
+        try {
             while (Instant.now().isBefore(deadline)) {
+                // A failed call may have been the admin client's own network thread dying (it exits on a protocol
+                // error while a node starts): every attempt after a failure gets a new client.
+                if (admin == null) admin = Admin.create(props);
                 try {
                     int registered = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
                     if (registered < brokers) {
@@ -51,9 +55,13 @@ public final class ClusterProbe {
                 } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
                     Throwable cause = e.getCause() != null ? e.getCause() : e;
                     last = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+                    admin.close(Duration.ZERO);
+                    admin = null;
                 }
                 Thread.sleep(500);
             }
+        } finally {
+            if (admin != null) admin.close();
         }
         System.err.println("not ready: " + last);
         System.exit(1);
