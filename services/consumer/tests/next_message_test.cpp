@@ -235,7 +235,15 @@ TEST_F(NextMessage, PerTopicConsumersAreBoundedAndClosedWhenIdle) {
   const auto metrics = http.get("/metrics").body;
   EXPECT_GE(metric_value(metrics, "kok_consumer_evicted_total"), 1.0);
   EXPECT_GE(metric_value(metrics, "kok_consumer_idle_closed_total"), 1.0);
-  EXPECT_LE(metric_value(metrics, "kok_consumer_open_topics"), 2.0);
+  // An evicted consumer is closed on the blocking pool, off the request path, and counts as open until it is: on a
+  // busy machine that close can still be queued behind the opens, so the gauge is given a moment to settle.
+  double open = 0;
+  for (const auto deadline = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < deadline;) {
+    open = metric_value(http.get("/metrics").body, "kok_consumer_open_topics");
+    if (open <= 2.0) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_LE(open, 2.0);
 }
 
 }  // namespace
