@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The local 3-node Kafka cluster (KRaft, each node broker+controller, ids 0/1/2) on loopback.
 #
-#   deploy/local/kafka.sh up [--timeout SECONDS]   start missing nodes; return once 3 brokers serve an RF-3 topic in sync
+#   deploy/local/kafka.sh up [--timeout SECONDS]   start missing nodes; return once an RF-3 topic is in sync and groups are served
 #   deploy/local/kafka.sh down [--purge]           stop all nodes (controlled shutdown); --purge also deletes their data
 #   deploy/local/kafka.sh status                   node states, then 'bootstrap: host:port,...'
 #   deploy/local/kafka.sh kill N | start N         SIGKILL / start one node (failure tests)
@@ -135,7 +135,7 @@ start_node() {
 
 wait_ready() {
   local timeout="$1" started=$SECONDS n
-  log "waiting up to ${timeout}s for 3 brokers and an in-sync RF-3 probe topic"
+  log "waiting up to ${timeout}s for 3 brokers, an in-sync RF-3 probe topic and the group coordinator"
   if ! java -cp "$LIBS/*" "$HERE/ClusterProbe.java" "$(bootstrap)" "${#NODES[@]}" "$timeout"; then
     for n in "${NODES[@]}"; do
       node_pid "$n" >/dev/null || warn "node $n is not running; last lines of $(log_file "$n"):"

@@ -1,5 +1,6 @@
-// Waits until the local cluster is really usable, not just listening: every broker registered and a replicated
-// probe topic fully in sync. Run with the broker jars on the class path (java's single-file source launcher):
+// Waits until the local cluster is really usable, not just listening: every broker registered, a replicated
+// probe topic fully in sync, and the consumer group coordinator serving. Run with the broker jars on the class path
+// (java's single-file source launcher):
 //   java -cp '<libs>/*' ClusterProbe.java <bootstrap> <brokers> <timeout-seconds> [probe-topic]
 // Exit 0 when ready, 1 with the reason on stderr when the deadline passes.
 import java.time.Duration;
@@ -46,11 +47,18 @@ public final class ClusterProbe {
                         TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
                                 .get(5, TimeUnit.SECONDS).get(topic);
                         int isr = d.partitions().get(0).isr().size();
-                        if (isr >= brokers) {
-                            System.out.println("ready: " + registered + " brokers, probe topic " + topic + " ISR " + isr);
+                        if (isr < brokers) {
+                            last = "probe topic " + topic + " has " + isr + " of " + brokers + " replicas in sync";
+                        } else {
+                            // The first group request of a new cluster creates __consumer_offsets; until its
+                            // partitions are loaded every consumer group answers "not coordinator". Wait that out
+                            // here, so the first consumer of the cluster does not meet it.
+                            last = "group coordinator not ready";
+                            admin.listConsumerGroupOffsets(topic).partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+                            System.out.println("ready: " + registered + " brokers, probe topic " + topic + " ISR " + isr
+                                    + ", group coordinator ready");
                             return;
                         }
-                        last = "probe topic " + topic + " has " + isr + " of " + brokers + " replicas in sync";
                     }
                 } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
                     Throwable cause = e.getCause() != null ? e.getCause() : e;
