@@ -1,5 +1,6 @@
-"""The route table is written three times: DESIGN.md (the source of truth), the Ingress, and the local nginx
-gateway. They must agree, both as prefix lists and in where concrete paths end up."""
+"""The route table is written four times: the README's API table (what users read), DESIGN.md (the design's source of
+truth, beside the repository when present), the Ingress, and the local nginx gateway. They must agree, both as prefix
+lists and in where concrete paths end up."""
 from __future__ import annotations
 
 import re
@@ -9,6 +10,7 @@ import pytest
 
 from conftest import ROOT, find
 
+README = ROOT / "README.md"
 DESIGN_CANDIDATES = [ROOT / "docs" / "DESIGN.md", ROOT / "DESIGN.md", ROOT.parent / "shared" / "DESIGN.md"]
 GATEWAY = ROOT / "deploy" / "local" / "gateway" / "nginx.conf.template"
 CATCH_ALL = "/"
@@ -19,13 +21,10 @@ SAMPLE_PATHS = ["/topic/a", "/topic", "/topics", "/topics/a", "/topics/a/message
                 "/orders.v1", "/healthz", "/readyz", "/metrics", "/openapi.yaml", "/"]
 
 
-def design_routes() -> dict[str, str]:
-    """prefix -> service from DESIGN.md's route table (rows served by 'each service' are not routed)."""
-    design = next((p for p in DESIGN_CANDIDATES if p.is_file()), None)
-    if design is None:
-        pytest.skip(f"DESIGN.md not found in {[str(p) for p in DESIGN_CANDIDATES]}")
-    text = design.read_text()
-    section = text[text.index("### Routes"):]
+def table_routes(document: Path, heading: str) -> dict[str, str]:
+    """prefix -> service from the route table under `heading` (rows served by 'each' service are not routed)."""
+    text = document.read_text()
+    section = text[text.index(heading):]
     routes: dict[str, str] = {}
     for line in section.splitlines()[1:]:
         if line.startswith("#"):
@@ -36,10 +35,22 @@ def design_routes() -> dict[str, str]:
         for method_path in re.findall(r"`([A-Z]+(?:, [A-Z]+)*|[A-Z]+) (/[^`\s]*)", cells[0]):
             first = method_path[1].split("?")[0].split("/")[1]
             prefix = CATCH_ALL if first.startswith("{") else "/" + first
-            assert routes.get(prefix, cells[1]) == cells[1], f"{prefix} claimed by two services in DESIGN.md"
+            assert routes.get(prefix, cells[1]) == cells[1], f"{prefix} claimed by two services in {document.name}"
             routes[prefix] = cells[1]
-    assert routes, "no routes parsed from DESIGN.md"
+    assert routes, f"no routes parsed from {document}"
     return routes
+
+
+def design_routes() -> dict[str, str]:
+    """The README's API table: the public contract, always in the tree."""
+    return table_routes(README, "## API")
+
+
+def test_readme_matches_design():
+    design = next((p for p in DESIGN_CANDIDATES if p.is_file()), None)
+    if design is None:
+        pytest.skip(f"DESIGN.md not found in {[str(p) for p in DESIGN_CANDIDATES]}")
+    assert table_routes(design, "### Routes") == design_routes()
 
 
 def ingress_routes(objects) -> dict[str, str]:
