@@ -249,6 +249,14 @@ check_persistence() {
   check "after: the next read of $t is offset 2 (committed position kept)" matches "$STATUS $BODY" "200 offset: 2 *kept 2*"
   http GET "/$t"
   check "after: then offset 3" matches "$BODY" "offset: 3 *"
+  # The failover topic's log outlived the cluster too: a new record lands after every message acknowledged there.
+  if [[ -s "$TMP/acked" ]]; then
+    local acked
+    acked="$(wc -l < "$TMP/acked")"
+    http POST "/topics/fail-$RUN_ID/messages" --data-binary after
+    check "after: fail-$RUN_ID still holds its $acked acknowledged messages (next offset $(jq -r '.offsets[0].offset' \
+      <<<"$BODY" 2>/dev/null))" json_is "$BODY" ".offsets[0].offset >= $acked" true
+  fi
 }
 
 TMP="$(mktemp -d)"
