@@ -52,8 +52,8 @@ public final class ClusterProbe {
                         } else {
                             // The first group request of a new cluster creates __consumer_offsets; until its
                             // partitions are loaded every consumer group answers "not coordinator". Wait that out
-                            // here, so the first consumer of the cluster does not meet it.
-                            last = "group coordinator not ready";
+                            // here, so the first consumer of the cluster does not meet it. The group asked about is
+                            // the probe's own, named like its topic, and never has members.
                             admin.listConsumerGroupOffsets(topic).partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
                             System.out.println("ready: " + registered + " brokers, probe topic " + topic + " ISR " + isr
                                     + ", group coordinator ready");
