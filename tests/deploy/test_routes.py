@@ -15,7 +15,7 @@ DESIGN_CANDIDATES = [ROOT / "docs" / "DESIGN.md", ROOT / "DESIGN.md", ROOT.paren
 GATEWAY = ROOT / "deploy" / "local" / "gateway" / "nginx.conf.template"
 CATCH_ALL = "/"
 
-# Paths whose owner the three must agree on, including the awkward ones (a topic named like a route's prefix).
+# Paths whose owner every table must agree on, including the awkward ones (a topic named like a route's prefix).
 SAMPLE_PATHS = ["/topic/a", "/topic", "/topics", "/topics/a", "/topics/a/messages", "/topicality", "/message/a",
                 "/messages", "/producer/a", "/producers", "/consumer/a", "/consumer/a/stream", "/consumers", "/a",
                 "/orders.v1", "/healthz", "/readyz", "/metrics", "/openapi.yaml", "/"]
@@ -41,7 +41,7 @@ def table_routes(document: Path, heading: str) -> dict[str, str]:
     return routes
 
 
-def design_routes() -> dict[str, str]:
+def readme_routes() -> dict[str, str]:
     """The README's API table: the public contract, always in the tree."""
     return table_routes(README, "## API")
 
@@ -50,7 +50,7 @@ def test_readme_matches_design():
     design = next((p for p in DESIGN_CANDIDATES if p.is_file()), None)
     if design is None:
         pytest.skip(f"DESIGN.md not found in {[str(p) for p in DESIGN_CANDIDATES]}")
-    assert table_routes(design, "### Routes") == design_routes()
+    assert table_routes(design, "### Routes") == readme_routes()
 
 
 def ingress_routes(objects) -> dict[str, str]:
@@ -85,21 +85,21 @@ def owner(routes: dict[str, str], path: str) -> str:
     return routes[best]
 
 
-def test_ingress_matches_design(kind_manifests):
-    design = design_routes()
+def test_ingress_matches_readme(kind_manifests):
+    readme = readme_routes()
     ingress = ingress_routes(kind_manifests)
-    assert essential(ingress) == essential(design)
+    assert essential(ingress) == essential(readme)
     for path in SAMPLE_PATHS:
-        assert owner(ingress, path) == owner(design, path), path
+        assert owner(ingress, path) == owner(readme, path), path
 
 
 @pytest.mark.skipif(not GATEWAY.is_file(), reason="the local gateway config is not in this tree")
-def test_local_gateway_matches_design():
-    design = design_routes()
+def test_local_gateway_matches_readme():
+    readme = readme_routes()
     gateway = gateway_routes()
-    assert essential(gateway) == essential(design)
+    assert essential(gateway) == essential(readme)
     for path in SAMPLE_PATHS:
-        assert owner(gateway, path) == owner(design, path), path
+        assert owner(gateway, path) == owner(readme, path), path
 
 
 @pytest.mark.skipif(not GATEWAY.is_file(), reason="the local gateway config is not in this tree")
