@@ -1,7 +1,5 @@
 #include "kok/http/event_stream.hpp"
 
-#include "connection.hpp"
-
 namespace kok::http {
 
 namespace {
@@ -36,15 +34,19 @@ std::string format_event(const Event& event) {
 }
 
 boost::asio::awaitable<bool> EventStream::send(const Event& event) {
-  co_return co_await connection_->write_stream(format_event(event));
+  co_return co_await sink_->write(format_event(event));
+}
+
+boost::asio::awaitable<bool> EventStream::send(const std::vector<Event>& events) {
+  std::string out;
+  for (const auto& e : events) out.append(format_event(e));
+  co_return co_await sink_->write(std::move(out));
 }
 
 boost::asio::awaitable<bool> EventStream::comment(std::string_view text) {
   std::string line = ": ";
   line.append(text).append("\n\n");
-  co_return co_await connection_->write_stream(std::move(line));
+  co_return co_await sink_->write(std::move(line));
 }
-
-bool EventStream::stopping() const noexcept { return connection_->stopping(); }
 
 }  // namespace kok::http

@@ -1,12 +1,13 @@
 #include "kok/http/request.hpp"
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
-#include "connection.hpp"
 #include "kok/http/error.hpp"
 #include "media_type.hpp"
 
@@ -15,8 +16,11 @@ namespace kok::http {
 namespace asio = boost::asio;
 
 Request::Request(BeastRequest message, asio::ip::tcp::endpoint peer, std::string request_id,
-                 detail::Connection* connection)
-    : message_(std::move(message)), peer_(std::move(peer)), request_id_(std::move(request_id)), connection_(connection) {
+                 std::shared_ptr<Interruption> interruption)
+    : message_(std::move(message)),
+      peer_(std::move(peer)),
+      request_id_(std::move(request_id)),
+      interruption_(interruption ? std::move(interruption) : std::make_shared<Interruption>()) {
   // Boost.URL validates the target and does all percent-decoding; nothing is decoded by hand here.
   auto parsed = boost::urls::parse_origin_form(message_.target());
   if (!parsed) throw bad_request("malformed request target");
@@ -55,20 +59,13 @@ bool Request::content_type_is(std::string_view media_type) const {
   return type && detail::media_type_equals(*type, media_type);
 }
 
-bool Request::stopping() const noexcept { return connection_ != nullptr && connection_->stopping(); }
-
 asio::awaitable<bool> Request::sleep_for(std::chrono::milliseconds duration) {
-  if (connection_ != nullptr) co_return co_await connection_->sleep_for(duration);
-  // Outside a session (handler unit tests) there is no shutdown to wake us.
+  if (interruption_->interrupted()) co_return false;
   asio::steady_timer timer(co_await asio::this_coro::executor, duration);
-  co_await timer.async_wait(asio::use_awaitable);
-  co_return true;
-}
-
-asio::awaitable<EventStream> Request::start_event_stream() {
-  if (connection_ == nullptr) throw Error(ErrorStatus::internal_server_error, "streaming needs a live connection");
-  co_await connection_->start_event_stream();
-  co_return EventStream(connection_);
+  boost::system::error_code ec;
+  co_await timer.async_wait(
+      asio::bind_cancellation_slot(interruption_->slot(), asio::redirect_error(asio::use_awaitable, ec)));
+  co_return !ec && !interruption_->interrupted();
 }
 
 void Request::bind_route(std::string route_name, Params params) {

@@ -5,8 +5,11 @@
 
 namespace kok::http {
 
-
-Response::Response(Error error) : error_(std::move(error)) {}
+Response Response::from_error(Error error) {
+  Response r;
+  r.error_ = std::move(error);
+  return r;
+}
 
 Response Response::text(status s, std::string body) {
   Response r;
@@ -30,9 +33,9 @@ Response Response::empty(status s) {
   return r;
 }
 
-Response Response::streamed() {
+Response Response::event_stream(StreamBody body) {
   Response r;
-  r.streamed_ = true;
+  r.stream_ = std::move(body);
   return r;
 }
 

@@ -35,14 +35,13 @@ void log_failure(std::exception_ptr failure) {
   }
 }
 
-void add_builtin_routes(Router& router, detail::ServerContext** context_slot, metrics::Registry* registry) {
+void add_builtin_routes(Router& router, ReadinessCheck readiness, metrics::Registry* registry) {
   if (!router.contains(verb::get, "/healthz")) {
     router.add_sync(verb::get, "/healthz", "healthz", [](Request&) { return Response::text(status::ok, "ok\n"); });
   }
   if (!router.contains(verb::get, "/readyz")) {
-    // The context is created after the router is complete, hence the slot filled in later.
-    router.add_sync(verb::get, "/readyz", "readyz", [context_slot](Request&) {
-      const auto state = (*context_slot)->readiness();
+    router.add_sync(verb::get, "/readyz", "readyz", [readiness = std::move(readiness)](Request&) {
+      const auto state = readiness();
       if (!state.ready) throw unavailable(state.reason.empty() ? "not ready" : state.reason);
       return Response::text(status::ok, "ready\n");
     });
@@ -60,25 +59,24 @@ void add_builtin_routes(Router& router, detail::ServerContext** context_slot, me
 
 class Server::Impl {
  public:
-  Impl(ServerConfig config, Router router, std::shared_ptr<metrics::Registry> registry)
-      : io_(std::make_unique<asio::io_context>(static_cast<int>(std::max<std::size_t>(config.threads, 1)))),
-        acceptor_strand_(asio::make_strand(*io_)) {
+  Impl(asio::io_context& io, ServerConfig config, Router router, std::shared_ptr<metrics::Registry> registry,
+       ReadinessCheck readiness)
+      : io_(io), acceptor_strand_(asio::make_strand(io_)) {
     if (!registry) registry = std::make_shared<metrics::Registry>();
-    add_builtin_routes(router, &context_raw_, registry.get());
+    if (!readiness) readiness = [] { return Readiness::ok(); };
+    add_builtin_routes(router, std::move(readiness), registry.get());
     context_ = std::make_shared<detail::ServerContext>(std::move(config), std::move(router), std::move(registry));
-    context_raw_ = context_.get();
-    context_->set_on_drained([this] { io_->stop(); });
+    context_->set_on_drained([this] { io_.stop(); });
   }
 
   ~Impl() {
-    // Pending handlers and suspended sessions die with the io_context; nothing may call back into us then.
+    // Suspended sessions die with the io_context (they share the context, not us): nothing may call back into us.
     context_->set_on_drained(nullptr);
     signals_.reset();
     drain_timer_.reset();
     acceptor_.reset();
     work_.reset();
-    acceptor_strand_.reset();  // a strand must not outlive its io_context
-    io_.reset();
+    acceptor_strand_.reset();
   }
 
   void listen() {
@@ -96,9 +94,9 @@ class Server::Impl {
 
   void run() {
     listen();
-    work_.emplace(io_->get_executor());
+    work_.emplace(io_.get_executor());
     if (context_->config.handle_signals) {
-      signals_.emplace(*io_, SIGINT, SIGTERM);
+      signals_.emplace(io_, SIGINT, SIGTERM);
       wait_for_signal();
     }
     asio::co_spawn(*acceptor_strand_, accept_loop(), log_failure);
@@ -132,7 +130,6 @@ class Server::Impl {
   }
 
   std::uint16_t port() const noexcept { return port_; }
-  asio::io_context& io_context() noexcept { return *io_; }
   detail::ServerContext& context() noexcept { return *context_; }
 
  private:
@@ -140,7 +137,7 @@ class Server::Impl {
     // A throwing handler must not take the whole server down silently: log it and keep serving.
     for (;;) {
       try {
-        io_->run();
+        io_.run();
         return;
       } catch (const std::exception& e) {
         spdlog::error("http io thread: unhandled exception: {}", e.what());
@@ -153,7 +150,7 @@ class Server::Impl {
       if (ec) return;
       if (context_->stopping) {
         spdlog::warn("second signal {}: stopping immediately", signal_number);
-        io_->stop();
+        io_.stop();
         return;
       }
       spdlog::info("signal {} received", signal_number);
@@ -175,14 +172,14 @@ class Server::Impl {
     // Sessions whose handlers ignore the closed socket must not hold the process forever.
     drain_timer_->expires_after(std::chrono::seconds{1});
     drain_timer_->async_wait([this](error_code ec) {
-      if (!ec) io_->stop();
+      if (!ec) io_.stop();
     });
   }
 
   asio::awaitable<void> accept_loop() {
     const auto& config = context_->config;
     while (!context_->stopping) {
-      tcp::socket socket(asio::make_strand(*io_));
+      tcp::socket socket(asio::make_strand(io_));
       error_code ec;
       co_await acceptor_->async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
       if (context_->stopping) break;
@@ -206,9 +203,8 @@ class Server::Impl {
     }
   }
 
-  std::unique_ptr<asio::io_context> io_;
+  asio::io_context& io_;
   std::optional<asio::strand<asio::io_context::executor_type>> acceptor_strand_;
-  detail::ServerContext* context_raw_ = nullptr;
   std::shared_ptr<detail::ServerContext> context_;
   std::optional<tcp::acceptor> acceptor_;
   std::optional<asio::signal_set> signals_;
@@ -217,18 +213,18 @@ class Server::Impl {
   std::uint16_t port_ = 0;
 };
 
-Server::Server(ServerConfig config, Router router, std::shared_ptr<metrics::Registry> registry)
-    : impl_(std::make_shared<Impl>(std::move(config), std::move(router), std::move(registry))) {}
+Server::Server(asio::io_context& io, ServerConfig config, Router router, std::shared_ptr<metrics::Registry> registry,
+               ReadinessCheck readiness)
+    : impl_(std::make_shared<Impl>(io, std::move(config), std::move(router), std::move(registry),
+                                   std::move(readiness))) {}
 
 Server::~Server() = default;
 
-void Server::set_readiness_check(ReadinessCheck check) { impl_->context().set_readiness_check(std::move(check)); }
 metrics::Registry& Server::metrics() noexcept { return *impl_->context().registry; }
 const std::shared_ptr<metrics::Registry>& Server::metrics_registry() const noexcept { return impl_->context().registry; }
 void Server::listen() { impl_->listen(); }
 std::uint16_t Server::port() const noexcept { return impl_->port(); }
 void Server::run() { impl_->run(); }
 void Server::stop() { impl_->stop(); }
-asio::io_context& Server::io_context() noexcept { return impl_->io_context(); }
 
 }  // namespace kok::http

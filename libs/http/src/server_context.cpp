@@ -17,20 +17,6 @@ ServerMetrics::ServerMetrics(metrics::Registry& registry)
 ServerContext::ServerContext(ServerConfig config_, Router router_, std::shared_ptr<metrics::Registry> registry_)
     : config(std::move(config_)), router(std::move(router_)), registry(std::move(registry_)), metrics(*registry) {}
 
-void ServerContext::set_readiness_check(ReadinessCheck check) {
-  std::lock_guard lock(mutex_);
-  readiness_ = std::move(check);
-}
-
-Readiness ServerContext::readiness() const {
-  ReadinessCheck check;
-  {
-    std::lock_guard lock(mutex_);
-    check = readiness_;
-  }
-  return check ? check() : Readiness::ok();
-}
-
 void ServerContext::add_session(const std::shared_ptr<Session>& session) {
   std::lock_guard lock(mutex_);
   sessions_.emplace(session.get(), session);

@@ -35,8 +35,6 @@ class ServerContext {
   ServerMetrics metrics;
   std::atomic<bool> stopping{false};
 
-  void set_readiness_check(ReadinessCheck check);
-  Readiness readiness() const;
 
   void add_session(const std::shared_ptr<Session>& session);
   void remove_session(Session* session);
@@ -49,7 +47,6 @@ class ServerContext {
 
  private:
   mutable std::mutex mutex_;
-  ReadinessCheck readiness_;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
   std::function<void()> on_drained_;
 };

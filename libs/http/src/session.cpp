@@ -13,6 +13,7 @@
 #include <boost/beast/http/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include "dispatch.hpp"
 #include "error_rendering.hpp"
 #include "kok/http/request.hpp"
 #include "media_type.hpp"
@@ -27,15 +28,15 @@ using asio::ip::tcp;
 using boost::system::error_code;
 using namespace std::chrono_literals;
 
-namespace {
-
-constexpr auto use_awaitable = asio::use_awaitable;
-
 std::string endpoint_text(const tcp::endpoint& ep) {
   const auto address = ep.address();
   return address.is_v6() ? "[" + address.to_string() + "]:" + std::to_string(ep.port())
                          : address.to_string() + ":" + std::to_string(ep.port());
 }
+
+namespace {
+
+constexpr auto use_awaitable = asio::use_awaitable;
 
 bool expects_continue(const bh::request_parser<bh::string_body>& parser) {
   const auto& header = parser.get();
@@ -67,10 +68,7 @@ std::optional<Error> read_failure_answer(error_code ec, bool timed_out, const Se
 }  // namespace
 
 Session::Session(tcp::socket socket, std::shared_ptr<ServerContext> context)
-    : socket_(std::move(socket)),
-      context_(std::move(context)),
-      deadline_(socket_.get_executor()),
-      wake_timer_(socket_.get_executor()) {
+    : socket_(std::move(socket)), context_(std::move(context)), deadline_(socket_.get_executor()) {
   error_code ec;
   peer_ = socket_.remote_endpoint(ec);
   peer_text_ = endpoint_text(peer_);
@@ -93,19 +91,20 @@ asio::awaitable<void> Session::run(std::shared_ptr<Session> self) {
 bool Session::stopping() const noexcept { return context_->stopping.load(); }
 
 void Session::begin_shutdown() {
-  wake_timer_.cancel();
   if (state_ == State::idle) {
     // Waiting for a next request that must not come: close now instead of after the idle timeout.
     error_code ignored;
     socket_.cancel(ignored);
   }
+  // A long poll or stream in hand answers now.
+  if (state_ == State::handling) exchange_.interruption->shutdown();
 }
 
 void Session::force_close() {
   error_code ignored;
   socket_.close(ignored);
-  wake_timer_.cancel();
   deadline_.cancel();
+  exchange_.interruption->client_left();
 }
 
 void Session::arm_deadline(std::chrono::milliseconds timeout) {
@@ -125,6 +124,34 @@ void Session::arm_deadline(std::chrono::milliseconds timeout) {
 void Session::disarm_deadline() {
   ++deadline_generation_;
   deadline_.cancel();
+}
+
+void Session::start_watch() {
+  watching_ = true;
+  const auto generation = ++watch_generation_;
+  socket_.async_wait(tcp::socket::wait_read, [weak = weak_from_this(), generation](error_code ec) {
+    const auto self = weak.lock();
+    if (!self || ec || !self->watching_ || self->watch_generation_ != generation) return;
+    self->watching_ = false;
+    // Readable: peek to tell data (a pipelined request: the client is there) from EOF or a reset (it left).
+    char byte = 0;
+    error_code peek_error;
+    const auto n = self->socket_.receive(asio::buffer(&byte, 1), tcp::socket::message_peek, peek_error);
+    if (peek_error == asio::error::would_block || peek_error == asio::error::try_again) return;
+    if (!peek_error && n > 0) return;
+    spdlog::debug("[{}] {} client left before its answer ({})", self->exchange_.request_id, self->peer_text_,
+                  peek_error ? peek_error.message() : "end of stream");
+    self->exchange_.interruption->client_left();
+  });
+}
+
+void Session::stop_watch() {
+  if (!watching_) return;
+  watching_ = false;
+  ++watch_generation_;
+  // Nothing else is pending on the socket between two requests: this only ends the watch's wait.
+  error_code ignored;
+  socket_.cancel(ignored);
 }
 
 asio::awaitable<bool> Session::wait_for_request() {
@@ -180,9 +207,10 @@ asio::awaitable<bool> Session::answer_read_error(error_code ec, unsigned version
   const auto started = std::chrono::steady_clock::now();
   auto error = read_failure_answer(ec, ec == asio::error::timed_out, context_->config);
   if (!error) co_return false;
-  request_id_ = generate_request_id();
-  version_ = version;
-  spdlog::info("[{}] {} unreadable request: {} -> {}", request_id_, peer_text_, ec.message(), error->code());
+  exchange_ = Exchange{};
+  exchange_.request_id = generate_request_id();
+  exchange_.version = version;
+  spdlog::info("[{}] {} unreadable request: {} -> {}", exchange_.request_id, peer_text_, ec.message(), error->code());
   auto response = render_error(*error, false, version);
   bool keep_alive = false;
   const auto status = co_await write_response(response, keep_alive);
@@ -192,66 +220,70 @@ asio::awaitable<bool> Session::answer_read_error(error_code ec, unsigned version
 
 asio::awaitable<bool> Session::handle(BeastRequest message) {
   const auto started = std::chrono::steady_clock::now();
+  exchange_ = Exchange{};
   const auto accept = message.find(bh::field::accept);
-  const bool wants_json = accept != message.end() && accept_prefers_json(accept->value());
+  exchange_.wants_json = accept != message.end() && accept_prefers_json(accept->value());
   const auto id_header = message.find("X-Request-Id");
-  request_id_ = request_id_from(id_header == message.end() ? std::nullopt
-                                                            : std::optional<std::string_view>(id_header->value()));
-  version_ = message.version();
-  client_keep_alive_ = message.keep_alive();
-  streaming_ = false;
-  chunked_ = false;
-  stream_failed_ = false;
+  exchange_.request_id = request_id_from(
+      id_header == message.end() ? std::nullopt : std::optional<std::string_view>(id_header->value()));
+  exchange_.version = message.version();
+  exchange_.keep_alive = message.keep_alive();
+  if (stopping()) exchange_.interruption->shutdown();
   const std::string method(message.method_string());
   const std::string target(message.target());
 
   context_->metrics.in_flight.inc();
-  Response response;
   std::string route = "unmatched";
+  Response response;
+  start_watch();
   try {
-    Request request(std::move(message), peer_, request_id_, this);
-    auto match = context_->router.match(request.method(), request.encoded_path());
-    route = match.route->name;
-    request.bind_route(route, std::move(match.params));
-    response = co_await match.route->handler(request);
-  } catch (const Error& e) {
-    response = Response(e);
-  } catch (const std::exception& e) {
-    spdlog::error("[{}] {} {}: unhandled exception: {}", request_id_, method, target, e.what());
-    response = Response(Error(ErrorStatus::internal_server_error, "internal server error"));
+    Request request(std::move(message), peer_, exchange_.request_id, exchange_.interruption);
+    response = co_await dispatch(context_->router, request, route);
+  } catch (const Error& e) {  // the target could not be parsed
+    response = Response::from_error(e);
   }
-
-  bool keep_alive = client_keep_alive_ && !stopping();
-  unsigned status = 200;
-  if (streaming_) {
-    keep_alive = co_await finish_stream(response) && keep_alive;
-  } else {
-    if (response.is_streamed()) {
-      response = Response(Error(ErrorStatus::internal_server_error, "stream was not started"));
-    }
-    BeastResponse out = response.error() ? render_error(*response.error(), wants_json, version_)
-                                         : std::move(response.message());
-    status = co_await write_response(out, keep_alive);
-    if (auto& written = response.written_callback()) {
-      try {
-        written(status != 0);
-      } catch (const std::exception& e) {
-        spdlog::error("[{}] written callback failed: {}", request_id_, e.what());
-      }
+  bool keep_alive = exchange_.keep_alive && !stopping();
+  const auto status = co_await write_answer(response, keep_alive);
+  stop_watch();
+  // A stream that ended because its client left was not delivered whole, though its head (the 200) was.
+  const bool delivered = status != 0 && !exchange_.stream_failed &&
+                         !(response.is_event_stream() && exchange_.interruption->client_gone());
+  if (auto& written = response.written_callback()) {
+    try {
+      written(delivered);
+    } catch (const std::exception& e) {
+      spdlog::error("[{}] written callback failed: {}", exchange_.request_id, e.what());
     }
   }
   context_->metrics.in_flight.dec();
   record(route, status, started);
   const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  spdlog::info("[{}] {} {} {} -> {} {:.1f} ms", request_id_, peer_text_, method, target, status, elapsed);
-  co_return keep_alive;
+  spdlog::info("[{}] {} {} {} -> {}{} {:.1f} ms", exchange_.request_id, peer_text_, method, target, status,
+               exchange_.interruption->client_gone() ? " (client gone)" : "", elapsed);
+  co_return keep_alive && !exchange_.interruption->client_gone();
+}
+
+asio::awaitable<unsigned> Session::write_answer(Response& response, bool& keep_alive) {
+  if (exchange_.interruption->client_gone()) {
+    // Nobody reads it: writing could still succeed (the kernel takes the bytes) and make us believe it arrived.
+    keep_alive = false;
+    co_return 0U;
+  }
+  if (response.is_event_stream()) co_return co_await run_event_stream(response.stream_body(), keep_alive);
+  if (response.error()) {
+    auto rendered = render_error(*response.error(), exchange_.wants_json, exchange_.version);
+    co_return co_await write_response(rendered, keep_alive);
+  }
+  co_return co_await write_response(response.message(), keep_alive);
 }
 
 // Writes `response` with the request's version, id and keep-alive decision. Returns the status written, or 0 if
 // the write failed (then keep_alive is false).
 asio::awaitable<unsigned> Session::write_response(BeastResponse& response, bool& keep_alive) {
-  response.version(version_ >= 11 ? 11 : 10);
-  if (!request_id_.empty() && response.find("X-Request-Id") == response.end()) response.set("X-Request-Id", request_id_);
+  response.version(exchange_.version >= 11 ? 11 : 10);
+  if (!exchange_.request_id.empty() && response.find("X-Request-Id") == response.end()) {
+    response.set("X-Request-Id", exchange_.request_id);
+  }
   response.keep_alive(keep_alive);
   response.prepare_payload();
   const auto status = response.result_int();
@@ -261,63 +293,59 @@ asio::awaitable<unsigned> Session::write_response(BeastResponse& response, bool&
   disarm_deadline();
   if (ec) {
     keep_alive = false;
-    spdlog::info("[{}] {} response not written: {}", request_id_, peer_text_, ec.message());
+    spdlog::info("[{}] {} response not written: {}", exchange_.request_id, peer_text_, ec.message());
     co_return 0U;
   }
   co_return status;
 }
 
-asio::awaitable<bool> Session::finish_stream(Response& response) {
-  if (chunked_ && !stream_failed_) {
-    arm_deadline(context_->config.write_timeout);
-    error_code ec;
-    const auto last = bh::make_chunk_last();
-    co_await asio::async_write(socket_, last, asio::redirect_error(use_awaitable, ec));
-    disarm_deadline();
-    if (ec) stream_failed_ = true;
-  }
-  if (auto& written = response.written_callback()) written(!stream_failed_);
-  // Without chunking the end of the stream is the end of the connection.
-  co_return chunked_ && !stream_failed_;
-}
-
-asio::awaitable<bool> Session::sleep_for(std::chrono::milliseconds duration) {
-  if (stopping()) co_return false;
-  wake_timer_.expires_after(duration);
-  error_code ec;
-  co_await wake_timer_.async_wait(asio::redirect_error(use_awaitable, ec));
-  co_return !ec && !stopping();
-}
-
-asio::awaitable<void> Session::start_event_stream() {
-  if (streaming_) throw Error(ErrorStatus::internal_server_error, "stream already started");
-  bh::response<bh::empty_body> head{bh::status::ok, version_ >= 11 ? 11U : 10U};
+asio::awaitable<unsigned> Session::run_event_stream(const StreamBody& body, bool& keep_alive) {
+  bh::response<bh::empty_body> head{bh::status::ok, exchange_.version >= 11 ? 11U : 10U};
   head.set(bh::field::content_type, "text/event-stream");
   head.set(bh::field::cache_control, "no-cache");
   head.set("X-Accel-Buffering", "no");  // tells nginx not to buffer the stream
-  head.set("X-Request-Id", request_id_);
-  chunked_ = version_ >= 11;
-  if (chunked_) {
+  head.set("X-Request-Id", exchange_.request_id);
+  exchange_.chunked = exchange_.version >= 11;
+  if (exchange_.chunked) {
     head.chunked(true);
-    head.keep_alive(client_keep_alive_ && !stopping());
+    head.keep_alive(keep_alive);
   } else {
     head.keep_alive(false);  // HTTP/1.0: the stream ends when the connection closes
   }
-  streaming_ = true;
   bh::response_serializer<bh::empty_body> serializer{head};
   arm_deadline(context_->config.write_timeout);
   error_code ec;
   co_await bh::async_write_header(socket_, serializer, asio::redirect_error(use_awaitable, ec));
   disarm_deadline();
-  if (ec) stream_failed_ = true;  // the handler learns it from the first send()
+  if (ec) {
+    keep_alive = false;
+    co_return 0U;
+  }
+  EventStream stream{*this, *exchange_.interruption};
+  try {
+    co_await body(stream);
+  } catch (const std::exception& e) {
+    spdlog::error("[{}] event stream failed: {}", exchange_.request_id, e.what());
+    exchange_.stream_failed = true;
+  }
+  if (exchange_.chunked && !exchange_.stream_failed && !exchange_.interruption->client_gone()) {
+    arm_deadline(context_->config.write_timeout);
+    const auto last = bh::make_chunk_last();
+    co_await asio::async_write(socket_, last, asio::redirect_error(use_awaitable, ec));
+    disarm_deadline();
+    if (ec) exchange_.stream_failed = true;
+  }
+  // Without chunking the end of the stream is the end of the connection.
+  keep_alive = keep_alive && exchange_.chunked && !exchange_.stream_failed && !exchange_.interruption->client_gone();
+  co_return 200U;  // the status its head carried
 }
 
-asio::awaitable<bool> Session::write_stream(std::string data) {
-  if (!streaming_ || stream_failed_) co_return false;
+asio::awaitable<bool> Session::write(std::string data) {
+  if (exchange_.stream_failed || exchange_.interruption->client_gone()) co_return false;
   if (data.empty()) co_return true;  // an empty chunk would end the chunked body
   arm_deadline(context_->config.write_timeout);
   error_code ec;
-  if (chunked_) {
+  if (exchange_.chunked) {
     const auto chunk = bh::make_chunk(asio::buffer(data));
     co_await asio::async_write(socket_, chunk, asio::redirect_error(use_awaitable, ec));
   } else {
@@ -325,7 +353,7 @@ asio::awaitable<bool> Session::write_stream(std::string data) {
   }
   disarm_deadline();
   if (ec) {
-    stream_failed_ = true;
+    exchange_.stream_failed = true;
     co_return false;
   }
   co_return true;

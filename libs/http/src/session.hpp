@@ -1,6 +1,8 @@
 #pragma once
-// One client connection: reads requests (with timeouts and size limits), routes them, writes the responses,
-// keeps the connection alive when allowed. Everything of a session runs on its own strand.
+// One client connection: reads requests (with timeouts and size limits), hands each to the funnel (dispatch.hpp),
+// writes the answer — a whole response or an event stream whose writes it owns — and keeps the connection alive
+// when allowed. While a request is being handled it watches the connection, so a client that leaves interrupts its
+// request (kok/http/interruption.hpp). Everything of a session runs on its own strand.
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -12,17 +14,18 @@
 #include <memory>
 #include <string>
 
-#include "connection.hpp"
+#include "kok/http/event_stream.hpp"
+#include "kok/http/interruption.hpp"
 #include "kok/http/response.hpp"
 #include "server_context.hpp"
 
 namespace kok::http::detail {
 
-class Session final : public Connection, public std::enable_shared_from_this<Session> {
+class Session final : public StreamSink, public std::enable_shared_from_this<Session> {
  public:
   // `socket` must use a strand executor: the session relies on it for all of its state.
   Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerContext> context);
-  ~Session() override;
+  ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
@@ -30,30 +33,45 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   static boost::asio::awaitable<void> run(std::shared_ptr<Session> self);
 
   boost::asio::any_io_executor executor() { return socket_.get_executor(); }
-  // Both run on the strand. Shutdown: close if idle, wake sleepers, end keep-alive. Force: close the socket.
+  // Both run on the strand. Shutdown: close if idle, interrupt the request in hand, end keep-alive. Force: close.
   void begin_shutdown();
   void force_close();
 
-  // Connection
-  bool stopping() const noexcept override;
-  boost::asio::awaitable<bool> sleep_for(std::chrono::milliseconds duration) override;
-  boost::asio::awaitable<void> start_event_stream() override;
-  boost::asio::awaitable<bool> write_stream(std::string data) override;
-
  private:
   enum class State { idle, reading, handling, closing };
+
+  // What belongs to the request in hand, reset for each one.
+  struct Exchange {
+    std::string request_id;
+    unsigned version = 11;
+    bool keep_alive = false;  // as the client asked
+    bool wants_json = false;  // errors rendered as JSON
+    std::shared_ptr<Interruption> interruption = std::make_shared<Interruption>();
+    bool chunked = false;       // event stream with chunked encoding (HTTP/1.1)
+    bool stream_failed = false;  // an event stream write failed
+  };
 
   boost::asio::awaitable<void> serve();
   // Waits for the first byte of the next request (idle timeout). false = close the connection.
   boost::asio::awaitable<bool> wait_for_request();
   // Handles one complete request. Returns whether to keep the connection open.
   boost::asio::awaitable<bool> handle(BeastRequest message);
-  boost::asio::awaitable<bool> finish_stream(Response& response);
+  // Writes the answer; returns the status written, 0 if it was not (client gone, write failed).
+  boost::asio::awaitable<unsigned> write_answer(Response& response, bool& keep_alive);
   boost::asio::awaitable<unsigned> write_response(BeastResponse& response, bool& keep_alive);
+  boost::asio::awaitable<unsigned> run_event_stream(const StreamBody& body, bool& keep_alive);
+  // StreamSink: one chunk of an event stream.
+  boost::asio::awaitable<bool> write(std::string data) override;
   // Answers a request that could not be read (400/408/413/431) and reports whether to linger before closing.
   boost::asio::awaitable<bool> answer_read_error(boost::system::error_code ec, unsigned version);
   boost::asio::awaitable<void> close(bool linger);
   void record(const std::string& route, unsigned status, std::chrono::steady_clock::time_point started);
+  bool stopping() const noexcept;
+
+  // Watching the connection while a request is handled: a read readiness that turns out to be EOF or a reset
+  // means the client left. Data instead means a pipelined request: the client is there, the watch ends.
+  void start_watch();
+  void stop_watch();
 
   // Our own deadline instead of beast::tcp_stream's: on expiry it cancels (not closes) the socket, so a
   // 408 can still be written. The generation makes a late-firing timer harmless.
@@ -66,21 +84,18 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::string peer_text_;
   boost::beast::flat_buffer buffer_;
   boost::asio::steady_timer deadline_;
-  boost::asio::steady_timer wake_timer_;
   std::uint64_t deadline_generation_ = 0;
   bool timed_out_ = false;
   State state_ = State::idle;
-
-  // The request being handled (for streaming).
-  unsigned version_ = 11;
-  bool client_keep_alive_ = false;
-  std::string request_id_;
-  bool streaming_ = false;
-  bool chunked_ = false;
-  bool stream_failed_ = false;
+  std::uint64_t watch_generation_ = 0;
+  bool watching_ = false;
+  Exchange exchange_;
 };
 
 // Answers 503 and closes: used by the listener above max_connections, without creating a session.
 boost::asio::awaitable<void> reject_connection(boost::asio::ip::tcp::socket socket);
+
+// "1.2.3.4:5" / "[::1]:5".
+std::string endpoint_text(const boost::asio::ip::tcp::endpoint& endpoint);
 
 }  // namespace kok::http::detail

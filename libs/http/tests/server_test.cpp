@@ -2,11 +2,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <future>
+#include <thread>
 
 #include "kok/http/http.hpp"
 #include "test_server.hpp"
@@ -44,29 +46,33 @@ asio::awaitable<Response> long_poll(Request& req) {
   co_return Response::text(status::ok, full ? "waited" : "interrupted");
 }
 
-asio::awaitable<Response> three_events(Request& req) {
-  auto stream = co_await req.start_event_stream();
+asio::awaitable<void> send_three(EventStream& stream) {
   for (int i = 1; i <= 3; ++i) {
     Event e;
     e.id = std::to_string(i);
     e.data = "event " + std::to_string(i);
     if (!co_await stream.send(e)) break;
   }
-  co_return Response::streamed();
 }
 
+Response three_events(Request&) { return Response::event_stream(send_three); }
+
 // Streams until the client goes away or the server shuts down.
-asio::awaitable<Response> endless_events(Request& req) {
-  auto stream = co_await req.start_event_stream();
+asio::awaitable<void> send_ticks(EventStream& stream) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
   for (int i = 0; !stream.stopping(); ++i) {
     Event e;
     e.id = std::to_string(i);
     e.data = "tick";
     if (!co_await stream.send(e)) break;
-    co_await req.sleep_for(20ms);
+    timer.expires_after(20ms);
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::bind_cancellation_slot(stream.interruption().slot(),
+                                                           asio::redirect_error(asio::use_awaitable, ec)));
   }
-  co_return Response::streamed();
 }
+
+Response endless_events(Request&) { return Response::event_stream(send_ticks); }
 
 // Ignores shutdown: only the drain timeout ends it.
 asio::awaitable<Response> slow_forever() {
@@ -340,10 +346,9 @@ TEST(Server, LongPollDoesNotHoldAThread) {
 }
 
 TEST(Server, BuiltinHealthReadinessAndMetrics) {
-  RunningServer s(test_config(), test_router());
   std::atomic<bool> ready{false};
-  s.server().set_readiness_check(
-      [&ready] { return ready ? Readiness::ok() : Readiness::not_ready("kafka not reachable"); });
+  RunningServer s(test_config(), test_router(),
+                  [&ready] { return ready ? Readiness::ok() : Readiness::not_ready("kafka not reachable"); });
   auto c = s.client();
   EXPECT_EQ(c.get("/healthz").status, 200U);
   const auto not_ready = c.get("/readyz");
@@ -366,7 +371,8 @@ TEST(Server, BuiltinHealthReadinessAndMetrics) {
 TEST(Server, ServiceMetricsShareTheRegistry) {
   auto registry = std::make_shared<metrics::Registry>();
   registry->counter("messages_produced_total", "Messages.").get().inc(5);
-  Server server(test_config(), test_router(), registry);
+  boost::asio::io_context io;
+  Server server(io, test_config(), test_router(), registry);
   server.listen();
   std::thread t([&server] { server.run(); });
   test_support::HttpClient c("127.0.0.1", server.port());
@@ -438,6 +444,45 @@ TEST(Server, StreamEndsCleanlyAndConnectionIsReusable) {
   EXPECT_NE(stream.body.find("data: event 3\n\n"), std::string::npos);
   EXPECT_TRUE(stream.keep_alive);
   c.send_raw("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(c.read_response().status, 200U);
+}
+
+// A client that closes its connection while its request waits: the wait ends at once, the handler learns that the
+// client is gone, and the answer is never written (so a message taken for it could be handed to someone else).
+TEST(Server, ClientThatLeavesInterruptsItsRequest) {
+  std::promise<bool> gone;
+  std::promise<bool> written;
+  std::atomic<long long> waited_ms{-1};
+  Router r;
+  r.add(verb::get, "/wait", "wait", [&](Request& req) -> asio::awaitable<Response> {
+    const auto started = std::chrono::steady_clock::now();
+    const bool full = co_await req.sleep_for(10s);
+    waited_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    gone.set_value(!full && req.client_gone());
+    co_return Response::text(status::ok, "late").on_written([&written](bool ok) { written.set_value(ok); });
+  });
+  RunningServer s(test_config(), std::move(r));
+  {
+    auto c = s.client();
+    c.send_raw("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::this_thread::sleep_for(200ms);
+  }  // the client closes its socket
+  auto g = gone.get_future();
+  ASSERT_EQ(g.wait_for(3s), std::future_status::ready);
+  EXPECT_TRUE(g.get());
+  EXPECT_LT(waited_ms.load(), 2000);
+  auto w = written.get_future();
+  ASSERT_EQ(w.wait_for(3s), std::future_status::ready);
+  EXPECT_FALSE(w.get());
+}
+
+// Pipelined requests are not mistaken for a client that left: the data that wakes the watch is the next request.
+TEST(Server, PipelinedRequestDoesNotInterruptTheOneInHand) {
+  RunningServer s(test_config(), test_router());
+  auto c = s.client();
+  c.send_raw("GET /poll HTTP/1.1\r\nHost: x\r\n\r\nGET /echo HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto first = c.read_response();
+  EXPECT_EQ(first.body, "waited");
   EXPECT_EQ(c.read_response().status, 200U);
 }
 

@@ -20,7 +20,8 @@ inline ServerConfig test_config() {
 
 class RunningServer {
  public:
-  RunningServer(ServerConfig config, Router router) : server_(std::move(config), std::move(router)) {
+  RunningServer(ServerConfig config, Router router, ReadinessCheck readiness = nullptr)
+      : io_(static_cast<int>(config.threads)), server_(io_, std::move(config), std::move(router), nullptr, std::move(readiness)) {
     server_.listen();
     thread_ = std::thread([this] { server_.run(); });
   }
@@ -43,6 +44,7 @@ class RunningServer {
   }
 
  private:
+  boost::asio::io_context io_;
   Server server_;
   std::thread thread_;
 };

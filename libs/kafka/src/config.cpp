@@ -69,9 +69,16 @@ ConfigMap consumer_config(std::string_view bootstrap_servers, std::string_view g
   m.insert_or_assign("enable.auto.offset.store", "false");
   m.insert_or_assign("auto.offset.reset", "earliest");
   m.insert_or_assign("enable.partition.eof", "false");
-  // One process may hold many per-topic consumers: keep librdkafka's prefetch per consumer small (default is 64 MiB).
-  m.insert_or_assign("queued.max.messages.kbytes", "2048");
-  m.insert_or_assign("queued.min.messages", "1000");
+  // Prefetch: a read of messages already fetched never waits for the network, so the next fetch must be answered before
+  // the local queue runs dry. librdkafka 2.0 (Debian bookworm) stops fetching a partition once its queue holds
+  // queued.min.messages or queued.max.messages.kbytes, and looks at it again only when its broker thread next wakes up:
+  // up to a second later (fetch.queue.backoff.ms, which would shorten that, arrived in 2.1). So the queue must hold a
+  // second of reading: 1,000 messages (the old setting) lasted ~100 ms at 10k msg/s, and reads stalled for the rest of
+  // the second (p75 324 ms, p99 921 ms for one reader, docs/benchmarks.md). 100,000 messages is about a second at the
+  // rates one process serves; the byte bound keeps a topic of large messages at 16 MiB (librdkafka's default is 64 MiB,
+  // and one process may hold a consumer per topic, CONSUMER_MAX_TOPICS).
+  m.insert_or_assign("queued.max.messages.kbytes", "16384");
+  m.insert_or_assign("queued.min.messages", "100000");
   apply_overrides(m, overrides);
   require(m, "enable.auto.commit", {"false"}, "offsets are committed only after the reply was written");
   require(m, "enable.auto.offset.store", {"false"}, "offsets are committed only after the reply was written");

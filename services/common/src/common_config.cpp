@@ -73,7 +73,10 @@ void add_common_options(Options& options, CommonConfig& config) {
            duration_text(http.drain_timeout), [&http](std::string_view v) { http.drain_timeout = parse_duration(v); })
       .add("kafka-request-timeout", "KAFKA_REQUEST_TIMEOUT", "Bound for one Kafka admin or metadata request",
            duration_text(config.kafka_request_timeout),
-           [&config](std::string_view v) { config.kafka_request_timeout = positive_duration(v); });
+           [&config](std::string_view v) { config.kafka_request_timeout = positive_duration(v); })
+      .add("readiness-interval", "READINESS_INTERVAL", "How often /readyz re-checks that Kafka is reachable",
+           duration_text(config.readiness_interval),
+           [&config](std::string_view v) { config.readiness_interval = positive_duration(v); });
 }
 
 }  // namespace kok::service

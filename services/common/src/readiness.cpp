@@ -1,5 +1,8 @@
 #include "kok/service/readiness.hpp"
 
+#include <algorithm>
+#include <optional>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -38,6 +41,30 @@ struct KafkaReadiness::State {
   asio::steady_timer timer;
   std::shared_ptr<Status> status;
   bool stopped = false;  // touched only on the io_context
+  bool ever_ready = false;
+  std::optional<std::chrono::steady_clock::time_point> failing_since;
+
+  // How long probes must keep failing before the service says "not ready". One failed metadata request is not the
+  // cluster being down: the admin client's only open connection may have been to the broker that just died (librdkafka
+  // then reports all brokers down until it reconnects elsewhere), while the partitions have leaders and in-sync quorums
+  // on the other two.
+  std::chrono::milliseconds grace() const { return std::max(3 * interval, std::chrono::milliseconds{6000}); }
+
+  // Records one probe's outcome; returns when to probe next.
+  std::chrono::milliseconds record(bool ok, const std::string& reason) {
+    const auto now = std::chrono::steady_clock::now();
+    if (ok) {
+      failing_since.reset();
+      ever_ready = true;
+      update(http::Readiness::ok());
+      return interval;
+    }
+    if (!failing_since) failing_since = now;
+    // Before the first success there is nothing to keep: not ready at once.
+    if (!ever_ready || now - *failing_since >= grace()) update(http::Readiness::not_ready(reason));
+    // Failing: look again soon, so a recovered cluster is seen quickly.
+    return std::min(interval, std::chrono::milliseconds{500});
+  }
 
   void update(http::Readiness next) {
     std::lock_guard lock(status->mutex);
@@ -59,12 +86,10 @@ namespace {
 asio::awaitable<void> probe_loop(std::shared_ptr<KafkaReadiness::State> state) {
   while (!state->stopped) {
     auto result = co_await state->admin.async_cluster_info(asio::use_awaitable);
-    if (result.ok() && !result.value.brokers.empty()) {
-      state->update(http::Readiness::ok());
-    } else {
-      state->update(http::Readiness::not_ready("kafka not reachable" + (result.reason.empty() ? std::string{} : ": " + result.reason)));
-    }
-    state->timer.expires_after(state->interval);
+    const bool ok = result.ok() && !result.value.brokers.empty();
+    const auto next = state->record(
+        ok, "kafka not reachable" + (result.reason.empty() ? std::string{} : ": " + result.reason));
+    state->timer.expires_after(next);
     boost::system::error_code ec;
     co_await state->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (ec) break;

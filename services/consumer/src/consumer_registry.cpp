@@ -71,7 +71,11 @@ Lease ConsumerRegistry::lease_for(const std::string& topic) {
     consumers_.erase(victim->topic());
     close_later(std::move(victim));
   }
-  TopicConsumerOptions topic_options{topic, options_.consumer_config, options_.metadata_timeout};
+  TopicConsumerOptions topic_options;
+  topic_options.topic = topic;
+  topic_options.kafka_config = options_.consumer_config;
+  topic_options.metadata_timeout = options_.metadata_timeout;
+  topic_options.ack_timeout = options_.ack_timeout;
   auto consumer = std::make_shared<TopicConsumer>(std::move(topic_options), io_, blocking_.get_executor(), metrics_);
   consumer->open();
   consumers_.emplace(topic, consumer);
@@ -89,7 +93,9 @@ void ConsumerRegistry::start() {
 }
 
 void ConsumerRegistry::schedule_sweep() {
-  const auto period = std::clamp(options_.idle_timeout / 4, std::chrono::milliseconds{250}, std::chrono::milliseconds{5000});
+  // Often enough for both jobs: closing idle consumers and handing out deliveries whose acknowledgement is late.
+  const auto period = std::clamp(std::min(options_.idle_timeout, options_.ack_timeout) / 4,
+                                 std::chrono::milliseconds{250}, std::chrono::milliseconds{5000});
   sweep_timer_->expires_after(period);
   sweep_timer_->async_wait([this](const boost::system::error_code& ec) {
     if (!ec) sweep();
@@ -107,6 +113,7 @@ void ConsumerRegistry::sweep() {
       close_later(std::move(it->second));
       it = consumers_.erase(it);
     } else {
+      it->second->expire_held(now);
       it->second->update_lag();
       ++it;
     }

@@ -4,7 +4,8 @@
 // Any GET names a topic, so without a bound a client could make us open a Kafka consumer (threads, sockets, prefetch
 // buffers) per name. Only topics that exist get one (checked through the Admin's cached metadata, never creating
 // anything); at most `max_topics` are open, the least recently used idle one is closed to make room, and consumers
-// idle for `idle_timeout` are closed by a sweeper. Closing commits what was delivered first.
+// idle for `idle_timeout` are closed by a sweeper, which also hands out again deliveries whose acknowledgement is
+// late. Closing commits what was delivered first.
 
 #include <chrono>
 #include <map>
@@ -30,6 +31,7 @@ struct RegistryOptions {
   std::size_t max_topics = 64;
   std::chrono::milliseconds idle_timeout{std::chrono::seconds{60}};
   std::chrono::milliseconds metadata_timeout{std::chrono::seconds{5}};
+  std::chrono::milliseconds ack_timeout{std::chrono::seconds{30}};  // see TopicConsumerOptions
   std::size_t blocking_threads = 4;
 };
 

@@ -1,7 +1,12 @@
 // kok-consumer: hands out Kafka messages over HTTP, each to exactly one caller, committing after the reply is written.
+//
+// Assembled here, in dependency order, each piece finished before the next takes it: the io_context, the Kafka admin
+// client and readiness probe, the per-topic consumer registry, the service, its routes, the server. Destruction runs
+// the other way: the server first, the io_context last.
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/io_context.hpp>
 #include <iostream>
 
 #include "consumer_metrics.hpp"
@@ -20,34 +25,32 @@ namespace {
 int run(const kok::consumer::ConsumerSettings& settings) {
   using namespace kok;
   const auto& common = settings.common;
+  boost::asio::io_context io{static_cast<int>(common.http.threads)};
+
   kafka::Admin::Options admin_options;
   admin_options.request_timeout = common.kafka_request_timeout;
   kafka::Admin admin{kafka::admin_config(common.bootstrap_servers), admin_options};
+  service::KafkaReadiness readiness{io, admin, common.readiness_interval};
 
-  auto registry_metrics = std::make_shared<http::metrics::Registry>();
-  consumer::ConsumerMetrics metrics{*registry_metrics};
-  consumer::App app{settings};
-  http::Server server{common.http, consumer::make_router(app), registry_metrics};
-  service::KafkaReadiness readiness{server.io_context(), admin, std::chrono::seconds{2}};
-  readiness.start();
-  server.set_readiness_check(readiness.check());
-
+  auto metrics_registry = std::make_shared<http::metrics::Registry>();
+  consumer::ConsumerMetrics metrics{*metrics_registry};
   consumer::RegistryOptions registry_options;
   registry_options.consumer_config = kafka::consumer_config(common.bootstrap_servers, settings.group);
   registry_options.max_topics = settings.max_topics;
   registry_options.idle_timeout = settings.idle_timeout;
+  registry_options.ack_timeout = settings.ack_timeout;
   registry_options.metadata_timeout = common.kafka_request_timeout;
-  consumer::ConsumerRegistry registry{registry_options, server.io_context().get_executor(), admin, metrics};
-  app.registry = &registry;
-  registry.start();
+  consumer::ConsumerRegistry registry{registry_options, io.get_executor(), admin, metrics};
 
+  consumer::ConsumerService service{settings, registry};
+  http::Server server{io, common.http, consumer::make_router(service), metrics_registry, readiness.check()};
+
+  readiness.start();
+  registry.start();
   spdlog::info("consumer group '{}', kafka {}", settings.group, common.bootstrap_servers);
   server.run();  // until SIGTERM/SIGINT and the drain of in-flight requests
   // Every written response has been acknowledged by now: commit it before leaving.
   registry.close_all();
-  // The readiness check shares state (with a timer) with `readiness`; release it here so that state goes away with
-  // `readiness`, before the server's io_context, instead of with the server after it.
-  server.set_readiness_check([] { return http::Readiness::not_ready("stopping"); });
   spdlog::info("consumer stopped");
   return 0;
 }

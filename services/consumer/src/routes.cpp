@@ -4,14 +4,20 @@
 
 namespace kok::consumer {
 
-http::Router make_router(App& app) {
+http::Router make_router(ConsumerService& service) {
   using http::verb;
   http::Router router;
+  // Each lambda only forwards (it is not itself a coroutine), so capturing the service by reference is safe.
+  const auto bind = [&service](auto handler) {
+    return [&service, handler](http::Request& r) { return handler(service, r); };
+  };
   // Literal segments win over {t}: /consumer/x is never read as a topic named "consumer".
-  router.add(verb::get, "/consumer/{t}/stream", "stream", [&app](http::Request& r) { return stream_messages(app, r); });
-  router.add(verb::get, "/consumer/{t}", "consume", [&app](http::Request& r) { return consume(app, r); });
-  router.add(verb::get, "/consumer", "consumer_usage", consumer_usage);
-  router.add(verb::get, "/{t}", "next_message", [&app](http::Request& r) { return next_message(app, r); });
+  //           method       path                      route name (metrics label)  handler
+  router.add(verb::get,  "/consumer/{t}/stream", "stream",         bind(stream_messages));
+  router.add(verb::post, "/consumer/{t}/ack",    "acknowledge",    bind(acknowledge));
+  router.add(verb::get,  "/consumer/{t}",        "consume",        bind(consume));
+  router.add(verb::get,  "/consumer",            "consumer_usage", consumer_usage);
+  router.add(verb::get,  "/{t}",                 "next_message",   bind(next_message));
   service::add_openapi_route(router);
   return router;
 }

@@ -5,6 +5,6 @@
 namespace kok::consumer {
 
 // The consumer's route table (DESIGN.md "Routes"). /healthz, /readyz and /metrics are added by the server.
-http::Router make_router(App& app);
+http::Router make_router(ConsumerService& service);
 
 }  // namespace kok::consumer

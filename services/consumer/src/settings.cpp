@@ -37,6 +37,8 @@ void add_consumer_options(service::Options& options, ConsumerSettings& s) {
            [&s](std::string_view v) { s.max_topics = static_cast<std::size_t>(service::parse_integer(v, 1, 100000)); })
       .add("topic-idle-timeout", "CONSUMER_IDLE_TIMEOUT", "Close a topic's consumer after this long unused (commits first)",
            duration_text(s.idle_timeout), [&s](std::string_view v) { s.idle_timeout = positive_duration(v); })
+      .add("ack-timeout", "CONSUMER_ACK_TIMEOUT", "?reader=R: hand out again what R has not acknowledged after this long",
+           duration_text(s.ack_timeout), [&s](std::string_view v) { s.ack_timeout = positive_duration(v); })
       .add("sse-heartbeat", "SSE_HEARTBEAT", "Comment line on an idle event stream this often",
            duration_text(s.heartbeat), [&s](std::string_view v) { s.heartbeat = positive_duration(v); });
 }

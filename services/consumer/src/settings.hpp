@@ -27,6 +27,8 @@ struct ConsumerSettings {
   // Per-topic consumers: how many may be open, and when an unused one is closed.
   std::size_t max_topics = 64;
   std::chrono::milliseconds idle_timeout{std::chrono::seconds{60}};
+  // ?reader=R: how long what R was sent waits for R's acknowledgement before it is handed out again.
+  std::chrono::milliseconds ack_timeout{std::chrono::seconds{30}};
   // SSE: a comment line this often when there is nothing to send, so proxies keep the stream open.
   std::chrono::milliseconds heartbeat{std::chrono::seconds{15}};
 };

@@ -5,17 +5,13 @@
 
 #include <algorithm>
 #include <chrono>
-#include <thread>
 
 #include <boost/asio/post.hpp>
 
 #include "kok/kafka/error.hpp"
+#include "topic_opener.hpp"
 
 namespace kok::consumer {
-namespace {
-// How long opening keeps retrying retriable errors (group coordinator not ready yet) before it reports failure.
-constexpr std::chrono::seconds kOpenRetryFor{15};
-}  // namespace
 
 TopicConsumer::TopicConsumer(TopicConsumerOptions options, boost::asio::any_io_executor io,
                              boost::asio::any_io_executor blocking, ConsumerMetrics& metrics)
@@ -40,67 +36,30 @@ void TopicConsumer::open() {
 }
 
 void TopicConsumer::open_blocking() {
-  const auto& topic = options_.topic;
-  std::unique_ptr<kafka::Consumer> consumer;
-  std::vector<kafka::TopicPartitionOffset> committed;
-  std::error_code ec;
-  std::string reason;
-  try {
-    consumer = std::make_unique<kafka::Consumer>(options_.kafka_config);
-    auto partitions = consumer->partitions(topic, options_.metadata_timeout);
-    if (!partitions) {
-      ec = partitions.error;
-      reason = partitions.reason;
-    } else {
-      // Where each partition resumes; also the starting point of commit tracking and of the lag gauge.
-      // A fresh cluster creates __consumer_offsets on the first group request and answers "not coordinator" or
-      // "coordinator loading" meanwhile: retriable, so wait it out (this runs on the blocking pool) instead of failing
-      // the first reads of every topic.
-      const auto give_up = Clock::now() + kOpenRetryFor;
-      auto positions = consumer->committed(topic, partitions.value, options_.metadata_timeout);
-      while (!positions && kafka::is_retriable(positions.error) && Clock::now() < give_up) {
-        spdlog::debug("consumer for topic '{}': committed offsets not available yet ({}), retrying", topic,
-                      positions.reason);
-        std::this_thread::sleep_for(std::chrono::milliseconds{200});
-        positions = consumer->committed(topic, partitions.value, options_.metadata_timeout);
-      }
-      if (!positions) {
-        ec = positions.error;
-        reason = positions.reason;
-      } else if (auto assign_error = consumer->assign(topic, partitions.value)) {
-        ec = assign_error;
-        reason = "assign failed";
-      } else {
-        committed = std::move(positions.value);
-      }
-    }
-  } catch (const std::exception& e) {
-    ec = kafka::make_kafka_error(RD_KAFKA_RESP_ERR__FAIL);
-    reason = e.what();
-  }
-
+  auto opened = open_topic(options_.kafka_config, options_.topic, options_.metadata_timeout);
   std::lock_guard lock{mutex_};
-  if (state_ != State::opening) return;  // closed meanwhile; `consumer` closes itself
-  if (ec) {
-    spdlog::warn("consumer for topic '{}' could not open: {} ({})", topic, ec.message(), reason);
+  if (state_ != State::opening) return;  // closed meanwhile; the consumer closes itself
+  if (!opened) {
+    spdlog::warn("consumer for topic '{}' could not open: {} ({})", options_.topic, opened.error.message(),
+                 opened.reason);
     state_ = State::failed;
-    error_ = ec;
-    error_reason_ = reason;
-    fail_waiters_locked(ec, reason);
+    error_ = opened.error;
+    error_reason_ = opened.reason;
+    fail_waiters_locked(error_, error_reason_);
     return;
   }
-  for (const auto& p : committed) {
+  for (const auto& p : opened.value.committed) {
     partitions_.push_back(p.partition);
     if (p.offset >= 0) queue_.start_at(p.partition, p.offset);
   }
-  consumer_ = std::move(consumer);
+  consumer_ = std::move(opened.value.consumer);
   consumer_->enable_queue_wakeup(wakeup_.notify_fd());
   state_ = State::open;
-  spdlog::info("consumer for topic '{}' open: {} partition(s)", topic, partitions_.size());
+  spdlog::info("consumer for topic '{}' open: {} partition(s)", options_.topic, partitions_.size());
   serve_waiters_locked();
 }
 
-void TopicConsumer::start_take(std::size_t max, std::chrono::milliseconds wait,
+void TopicConsumer::start_take(std::uint64_t id, std::size_t max, std::chrono::milliseconds wait,
                                std::unique_ptr<kafka::detail::Completion<Batch>> completion) {
   std::lock_guard lock{mutex_};
   last_used_ = Clock::now();
@@ -127,28 +86,28 @@ void TopicConsumer::start_take(std::size_t max, std::chrono::milliseconds wait,
     completion->complete(Batch::success({}));
     return;
   }
+  // Bounded: a client cannot make us hold unbounded state.
   if (waiters_.size() >= options_.max_waiters) {
     completion->complete(Batch::failure(kafka::make_kafka_error(RD_KAFKA_RESP_ERR__QUEUE_FULL),
                                         "too many requests waiting on this topic"));
     return;
   }
-  const auto id = next_waiter_id_++;
-  auto& waiter = waiters_.emplace_back(Waiter{id, max, std::move(completion), boost::asio::steady_timer{io_}});
-  waiter.timer.expires_after(wait);
-  waiter.timer.async_wait([self = shared_from_this(), id](const boost::system::error_code& ec) {
-    if (!ec) self->expire(id);
+  Pending pending{std::move(completion), std::make_unique<boost::asio::steady_timer>(io_)};
+  auto* timer = pending.timer.get();
+  waiters_.add(id, max, std::move(pending));
+  timer->expires_after(wait);
+  timer->async_wait([weak = weak_from_this(), id](const boost::system::error_code& ec) {
+    if (ec) return;
+    if (const auto self = weak.lock()) self->cancel_take(id);
   });
   if (state_ == State::open) arm_wakeup_locked();
 }
 
-void TopicConsumer::expire(std::uint64_t waiter_id) {
+void TopicConsumer::cancel_take(std::uint64_t id) {
   std::lock_guard lock{mutex_};
-  for (auto it = waiters_.begin(); it != waiters_.end(); ++it) {
-    if (it->id == waiter_id) {
-      it->completion->complete(Batch::success({}));
-      waiters_.erase(it);
-      return;
-    }
+  if (auto waiter = waiters_.remove(id)) {
+    waiter->pending.timer->cancel();
+    waiter->pending.completion->complete(Batch::success({}));
   }
 }
 
@@ -178,12 +137,11 @@ std::vector<kafka::Message> TopicConsumer::take_locked(std::size_t max) {
 
 void TopicConsumer::serve_waiters_locked() {
   while (!waiters_.empty() && state_ == State::open) {
-    auto& front = waiters_.front();
-    auto batch = take_locked(front.max);
+    auto batch = take_locked(waiters_.front().max);
     if (batch.empty()) break;
-    front.timer.cancel();
-    front.completion->complete(Batch::success(std::move(batch)));
-    waiters_.pop_front();
+    auto waiter = waiters_.pop_front();
+    waiter.pending.timer->cancel();
+    waiter.pending.completion->complete(Batch::success(std::move(batch)));
   }
   if (state_ == State::failed) {
     fail_waiters_locked(error_, error_reason_);
@@ -194,7 +152,7 @@ void TopicConsumer::serve_waiters_locked() {
 
 void TopicConsumer::arm_wakeup_locked() {
   if (wakeup_armed_ || state_ != State::open) return;
-  if (waiters_.empty() && !commit_in_flight_) return;  // nothing to wake up for
+  if (waiters_.empty() && !commits_.in_flight()) return;  // nothing to wake up for
   wakeup_armed_ = true;
   wakeup_.async_wait(
       [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) { self->on_wakeup(ec); });
@@ -205,8 +163,6 @@ void TopicConsumer::on_wakeup(const boost::system::error_code& ec) {
   wakeup_armed_ = false;
   if (ec || state_ != State::open) return;
   wakeup_.drain();
-  spdlog::trace("topic '{}': wakeup (commit in flight: {}, waiters: {})", options_.topic, commit_in_flight_,
-                waiters_.size());
   collect_commit_results_locked();
   serve_waiters_locked();
   arm_wakeup_locked();
@@ -214,31 +170,28 @@ void TopicConsumer::on_wakeup(const boost::system::error_code& ec) {
 
 void TopicConsumer::collect_commit_results_locked() {
   while (auto result = consumer_->poll_commit_result()) {
-    commit_in_flight_ = false;
     spdlog::debug("topic '{}': commit answered in {} us", options_.topic,
                   std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - commit_sent_at_).count());
     if (*result) {
       spdlog::warn("topic '{}': commit failed: {}; will send the position again", options_.topic, result->message());
-      queue_.recommit();
     }
+    commits_.answered(queue_, !*result);
   }
   commit_locked();
 }
 
 void TopicConsumer::fail_waiters_locked(const std::error_code& ec, const std::string& reason) {
-  for (auto& w : waiters_) {
-    w.timer.cancel();
-    w.completion->complete(Batch::failure(ec, reason));
+  for (auto& w : waiters_.take_all()) {
+    w.pending.timer->cancel();
+    w.pending.completion->complete(Batch::failure(ec, reason));
   }
-  waiters_.clear();
 }
 
-void TopicConsumer::finish(const std::vector<kafka::Message>& messages, bool written) {
+void TopicConsumer::settle_locked(const std::vector<kafka::Message>& messages, bool done) {
   if (messages.empty()) return;
-  std::lock_guard lock{mutex_};
-  queue_.finish(messages, written);
+  queue_.finish(messages, done);
   const auto count = static_cast<double>(messages.size());
-  if (written) {
+  if (done) {
     delivered_.inc(count);
   } else {
     redelivered_.inc(count);
@@ -247,23 +200,48 @@ void TopicConsumer::finish(const std::vector<kafka::Message>& messages, bool wri
   commit_locked();
 }
 
+void TopicConsumer::finish(const std::vector<kafka::Message>& messages, bool written) {
+  std::lock_guard lock{mutex_};
+  settle_locked(messages, written);
+}
+
+void TopicConsumer::hold(const std::string& reader, std::vector<kafka::Message> messages) {
+  std::lock_guard lock{mutex_};
+  if (state_ == State::closed) return;  // not committed: served again by the next run
+  held_.hold(reader, std::move(messages), Clock::now() + options_.ack_timeout);
+}
+
+std::size_t TopicConsumer::acknowledge(const std::string& reader) {
+  std::lock_guard lock{mutex_};
+  const auto done = held_.acknowledge(reader);
+  settle_locked(done, true);
+  return done.size();
+}
+
+void TopicConsumer::expire_held(Clock::time_point now) {
+  std::lock_guard lock{mutex_};
+  const auto expired = held_.expire(now);
+  if (!expired.empty()) {
+    spdlog::info("topic '{}': {} message(s) not acknowledged in time: handing them out again", options_.topic,
+                 expired.size());
+  }
+  settle_locked(expired, false);
+}
+
 void TopicConsumer::commit_locked() {
-  if (!consumer_ || commit_in_flight_) return;
-  auto positions = queue_.take_commits();
-  if (positions.empty()) return;
+  if (!consumer_) return;
+  auto positions = commits_.next(queue_);
+  if (!positions) return;
   std::vector<kafka::TopicPartitionOffset> offsets;
-  offsets.reserve(positions.size());
-  for (const auto& p : positions) offsets.push_back({options_.topic, p.partition, p.offset});
+  offsets.reserve(positions->size());
+  for (const auto& p : *positions) offsets.push_back({options_.topic, p.partition, p.offset});
   // Asynchronous: the broker round trip must not hold the lock or a thread; the wakeup reports the result.
   if (auto ec = consumer_->commit(offsets, kafka::Consumer::CommitMode::async)) {
     spdlog::warn("topic '{}': commit failed: {}", options_.topic, ec.message());
-    queue_.recommit();
+    commits_.failed_to_send(queue_);
     return;
   }
-  commit_in_flight_ = true;
   commit_sent_at_ = Clock::now();
-  spdlog::trace("topic '{}': commit sent ({} partition(s), first at {})", options_.topic, offsets.size(),
-                offsets.front().offset);
   arm_wakeup_locked();
 }
 
@@ -335,12 +313,13 @@ void TopicConsumer::close() {
     std::lock_guard lock{mutex_};
     if (state_ == State::closed) return;
     state_ = State::closed;
-    for (auto& w : waiters_) {
-      w.timer.cancel();
-      w.completion->complete(Batch::success({}));
+    for (auto& w : waiters_.take_all()) {
+      w.pending.timer->cancel();
+      w.pending.completion->complete(Batch::success({}));
     }
-    waiters_.clear();
     wakeup_.cancel();
+    // Unacknowledged deliveries stay uncommitted: the commit position holds below them, so they are served again.
+    (void)held_.release_all();
     for (const auto& p : queue_.take_commits()) offsets.push_back({options_.topic, p.partition, p.offset});
     consumer = std::move(consumer_);
   }

@@ -1,21 +1,23 @@
 #pragma once
-// One Kafka consumer per topic, shared by every HTTP request reading that topic.
+// One Kafka consumer per topic, shared by every HTTP request reading that topic. It joins the pieces that each have
+// one job and their own unit tests: opening (topic_opener), the hand-out queue (DeliveryQueue, CommitTracker), the
+// waiting requests (Waiters), acknowledgements of named readers (AckTable) and commits (CommitPipeline).
 //
 // Why assign() and not subscribe(): a subscribed consumer that is not polled for max.poll.interval.ms (an HTTP
 // consumer is idle whenever nobody asks) is removed from the group and its partitions move elsewhere. We assign every
 // partition ourselves and use the group only to store committed offsets. Consequence for several replicas of this
 // service with the same CONSUMER_GROUP: each replica reads every partition from the committed offset on its own, so
-// the same message can be served by two replicas (at-least-once across replicas, exactly-once handout only within one
-// replica). Run one replica, or give each replica its own group (then each replica sees every message).
+// the same message can be served by two replicas. Run one replica (docs/decisions.md).
 //
 // No thread waits: requests register as waiters; librdkafka signals through a pipe (kafka::QueueWakeup) when its
-// queue goes from empty to non-empty, and the wakeup hands messages to waiters in FIFO order. A mutex (not a strand)
-// guards the state so that the "response written" acknowledgement is applied synchronously on the session's thread:
-// nothing is lost if the io_context stops right after the last response of a graceful shutdown.
+// queue goes from empty to non-empty, and the wakeup hands messages to waiters in FIFO order. A waiter whose client
+// left is cancelled through its completion's cancellation slot before anything is handed to it. A mutex (not a
+// strand) guards the state so that the "response written" acknowledgement is applied synchronously on the session's
+// thread: nothing is lost if the io_context stops right after the last response of a graceful shutdown.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -23,9 +25,12 @@
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "ack_table.hpp"
+#include "commit_pipeline.hpp"
 #include "consumer_metrics.hpp"
 #include "delivery_queue.hpp"
 #include "kok/kafka/completion.hpp"
@@ -33,6 +38,7 @@
 #include "kok/kafka/consumer.hpp"
 #include "kok/kafka/queue_wakeup.hpp"
 #include "kok/kafka/result.hpp"
+#include "waiters.hpp"
 
 namespace kok::consumer {
 
@@ -41,6 +47,8 @@ struct TopicConsumerOptions {
   kafka::ConfigMap kafka_config;  // kafka::consumer_config(...)
   std::chrono::milliseconds metadata_timeout{std::chrono::seconds{5}};
   std::size_t max_waiters = 10'000;  // requests waiting on one topic at once; more → 503
+  // How long a named reader's delivery waits for its acknowledgement before it is handed out again.
+  std::chrono::milliseconds ack_timeout{std::chrono::seconds{30}};
 };
 
 class TopicConsumer : public std::enable_shared_from_this<TopicConsumer> {
@@ -58,13 +66,22 @@ class TopicConsumer : public std::enable_shared_from_this<TopicConsumer> {
   // meanwhile; they are served once it is open.
   void open();
 
-  // Up to `max` messages, as soon as at least one is available, or an empty batch after `wait`. Completes with
-  // void(Batch) on the caller's executor. Every message returned MUST be passed to finish() exactly once.
+  // Up to `max` messages, as soon as at least one is available, or an empty batch after `wait` — or at once when the
+  // token's cancellation slot is emitted (the client left: nothing is handed out for it). Completes with void(Batch)
+  // on the caller's executor. Every message returned MUST be passed to finish() or hold() exactly once.
   template <typename CompletionToken>
   auto async_take(std::size_t max, std::chrono::milliseconds wait, CompletionToken&& token) {
     return boost::asio::async_initiate<CompletionToken, void(Batch)>(
         [](auto handler, TopicConsumer* self, std::size_t n, std::chrono::milliseconds w) {
-          self->start_take(n, w, kafka::detail::make_completion<Batch>(std::move(handler)));
+          const auto id = self->next_waiter_id_++;
+          auto slot = boost::asio::get_associated_cancellation_slot(handler);
+          if (slot.is_connected()) {
+            // Runs on the requester's strand when its client leaves; a no-op once the take completed.
+            slot.assign([weak = self->weak_from_this(), id](boost::asio::cancellation_type) {
+              if (const auto me = weak.lock()) me->cancel_take(id);
+            });
+          }
+          self->start_take(id, n, w, kafka::detail::make_completion<Batch>(std::move(handler)));
         },
         token, this, max, wait);
   }
@@ -72,6 +89,13 @@ class TopicConsumer : public std::enable_shared_from_this<TopicConsumer> {
   // The response carrying `messages` was written (true: commit them) or not (false: hand them out again first).
   // Thread-safe; never blocks.
   void finish(const std::vector<kafka::Message>& messages, bool written);
+  // `messages` were written to the named `reader`: commit them once it acknowledges, hand them out again if it does
+  // not within the ack timeout.
+  void hold(const std::string& reader, std::vector<kafka::Message> messages);
+  // The reader processed what it holds: commit it. Returns how many messages that was.
+  std::size_t acknowledge(const std::string& reader);
+  // Hands out again what waited longer than the ack timeout (called by the registry's sweeper).
+  void expire_held(Clock::time_point now);
 
   // True once every message below the last high watermark seen in a fetch has been handed out. Until then an empty
   // take means "not fetched yet" (cold start: group coordinator, committed offsets, first fetch), not "no message".
@@ -81,7 +105,7 @@ class TopicConsumer : public std::enable_shared_from_this<TopicConsumer> {
   [[nodiscard]] const std::string& topic() const noexcept { return options_.topic; }
   // Opening failed (e.g. the topic was deleted): drop this consumer and make a new one next time.
   [[nodiscard]] bool failed() const;
-  // Nobody uses it, nothing in flight, untouched for `idle_for`.
+  // Nobody uses it, nothing in flight or held, untouched for `idle_for`.
   [[nodiscard]] bool idle(Clock::time_point now, std::chrono::milliseconds idle_for) const;
   [[nodiscard]] Clock::time_point last_used() const;
   // Requests currently holding it (see ConsumerRegistry leases).
@@ -94,26 +118,24 @@ class TopicConsumer : public std::enable_shared_from_this<TopicConsumer> {
   void close();
 
  private:
-  struct Waiter {
-    std::uint64_t id;
-    std::size_t max;
+  // How one waiting take completes: its completion and the timer of its wait.
+  struct Pending {
     std::unique_ptr<kafka::detail::Completion<Batch>> completion;
-    boost::asio::steady_timer timer;
+    std::unique_ptr<boost::asio::steady_timer> timer;
   };
   enum class State { opening, open, failed, closed };
 
-  void start_take(std::size_t max, std::chrono::milliseconds wait,
+  void start_take(std::uint64_t id, std::size_t max, std::chrono::milliseconds wait,
                   std::unique_ptr<kafka::detail::Completion<Batch>> completion);
+  void cancel_take(std::uint64_t id);
   void open_blocking();
   void on_wakeup(const boost::system::error_code& ec);
-  void expire(std::uint64_t waiter_id);
   // All *_locked functions require mutex_.
   std::vector<kafka::Message> take_locked(std::size_t max);
   void serve_waiters_locked();
   void arm_wakeup_locked();
   void fail_waiters_locked(const std::error_code& ec, const std::string& reason);
-  // Sends the newest committable positions unless a commit is already in flight (then it follows when that one
-  // completes): brokers serve a connection's requests one at a time, so one request per message would fall behind.
+  void settle_locked(const std::vector<kafka::Message>& messages, bool done);
   void commit_locked();
   void collect_commit_results_locked();
 
@@ -124,6 +146,7 @@ class TopicConsumer : public std::enable_shared_from_this<TopicConsumer> {
   http::metrics::Counter& delivered_;
   http::metrics::Counter& redelivered_;
   http::metrics::Gauge& lag_;
+  std::atomic<std::uint64_t> next_waiter_id_{0};
 
   mutable std::mutex mutex_;
   State state_ = State::opening;
@@ -133,11 +156,11 @@ class TopicConsumer : public std::enable_shared_from_this<TopicConsumer> {
   std::vector<std::int32_t> partitions_;
   kafka::QueueWakeup wakeup_;
   bool wakeup_armed_ = false;
-  bool commit_in_flight_ = false;
   Clock::time_point commit_sent_at_{};
   DeliveryQueue queue_;
-  std::list<Waiter> waiters_;
-  std::uint64_t next_waiter_id_ = 0;
+  CommitPipeline commits_;
+  AckTable held_;
+  Waiters<Pending> waiters_;
   int users_ = 0;
   Clock::time_point last_used_ = Clock::now();
 };

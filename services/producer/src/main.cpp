@@ -1,4 +1,5 @@
 // kok-producer: creates topics and writes messages to Kafka over HTTP (port 8070). See --help.
+#include <boost/asio/io_context.hpp>
 #include <iostream>
 #include <spdlog/spdlog.h>
 
@@ -9,46 +10,37 @@
 #include "kok/service/logging.hpp"
 #include "kok/service/readiness.hpp"
 #include "producer_config.hpp"
-#include "producer_context.hpp"
+#include "producer_service.hpp"
 #include "routes.hpp"
 
 namespace {
 
+// Assembled in dependency order, each piece finished before the next takes it: the io_context, the Kafka clients and
+// readiness probe, the service, its routes, the server. Destruction runs the other way: the server first (no request
+// left), then the clients (their last completions go to the io_context, which is still there), the io_context last.
 int run(const kok::producer::ProducerConfig& config) {
   using namespace kok;
   const auto& bootstrap = config.common.bootstrap_servers;
   spdlog::info("kafka bootstrap servers: {}", bootstrap);
+  boost::asio::io_context io{static_cast<int>(config.common.http.threads)};
 
   kafka::Admin::Options admin_options;
   admin_options.request_timeout = config.common.kafka_request_timeout;
-  auto admin = std::make_unique<kafka::Admin>(kafka::admin_config(bootstrap), admin_options);
+  kafka::Admin admin{kafka::admin_config(bootstrap), admin_options};
   // message.max.bytes matches the brokers' max.message.bytes (1 MiB + 1 KiB): a body at the 1 MiB HTTP limit plus its
   // key and the record overhead must fit, or librdkafka would refuse it locally before any broker saw it.
-  auto producer = std::make_unique<kafka::Producer>(kafka::producer_config(
+  kafka::Producer producer{kafka::producer_config(
       bootstrap, {{"message.timeout.ms", std::to_string(config.produce_timeout.count())},
-                  {"message.max.bytes", std::to_string(config.message_max_bytes)}}));
+                  {"message.max.bytes", std::to_string(config.message_max_bytes)}})};
+  service::KafkaReadiness readiness{io, admin, config.common.readiness_interval};
 
-  auto registry = std::make_shared<http::metrics::Registry>();
-  producer::ProducerMetrics metrics(*registry);
-  producer::ProducerContext ctx;
-  ctx.config = &config;
-  ctx.admin = admin.get();
-  ctx.producer = producer.get();
-  ctx.metrics = &metrics;
+  auto metrics_registry = std::make_shared<http::metrics::Registry>();
+  producer::ProducerMetrics metrics{*metrics_registry};
+  const producer::ProducerService service{config, admin, producer, metrics};
+  http::Server server{io, config.common.http, producer::make_routes(service), metrics_registry, readiness.check()};
 
-  http::Server server(config.common.http, producer::make_routes(ctx), registry);
-  {
-    service::KafkaReadiness readiness(server.io_context(), *admin, config.readiness_interval);
-    ctx.readiness = &readiness;
-    server.set_readiness_check(readiness.check());
-    readiness.start();
-    server.listen();
-    server.run();  // until SIGTERM/SIGINT and the drain
-    ctx.readiness = nullptr;
-  }
-  // The Kafka clients post their last completions to the server's io_context: they go first, the server last.
-  producer.reset();
-  admin.reset();
+  readiness.start();
+  server.run();  // until SIGTERM/SIGINT and the drain
   spdlog::info("producer stopped");
   return 0;
 }

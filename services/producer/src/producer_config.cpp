@@ -15,11 +15,6 @@ void add_producer_options(service::Options& options, ProducerConfig& config) {
            "Largest record the producer sends; keep it equal to the brokers' message.max.bytes", "1049600",
            [&config](std::string_view v) {
              config.message_max_bytes = static_cast<std::size_t>(service::parse_integer(v, 1000, 1000000000));
-           })
-      .add("readiness-interval", "READINESS_INTERVAL", "How often /readyz re-checks that Kafka is reachable", "2s",
-           [&config](std::string_view v) {
-             config.readiness_interval = service::parse_duration(v);
-             if (config.readiness_interval.count() <= 0) throw service::ConfigError("must be greater than zero");
            });
 }
 

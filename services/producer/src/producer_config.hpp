@@ -14,13 +14,11 @@ struct ProducerConfig {
   std::chrono::milliseconds produce_timeout{std::chrono::seconds{15}};
   // librdkafka message.max.bytes; keep it equal to the brokers' message.max.bytes.
   std::size_t message_max_bytes = 1049600;
-  // How often readiness (Kafka reachable) is re-checked.
-  std::chrono::milliseconds readiness_interval{std::chrono::seconds{2}};
 
   ProducerConfig() { common.http.port = 8070; }
 };
 
-// Registers the common options plus PRODUCE_TIMEOUT --produce-timeout and READINESS_INTERVAL --readiness-interval.
+// Registers the common options plus PRODUCE_TIMEOUT --produce-timeout and KAFKA_MESSAGE_MAX_BYTES --message-max-bytes.
 void add_producer_options(service::Options& options, ProducerConfig& config);
 
 }  // namespace kok::producer

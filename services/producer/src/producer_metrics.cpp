@@ -1,4 +1,4 @@
-#include "producer_context.hpp"
+#include "producer_service.hpp"
 
 namespace kok::producer {
 

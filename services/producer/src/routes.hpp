@@ -1,10 +1,10 @@
 #pragma once
 #include "kok/http/router.hpp"
-#include "producer_context.hpp"
+#include "producer_service.hpp"
 
 namespace kok::producer {
 
-// The producer's route table (DESIGN.md "Routes"). `ctx` must outlive the router.
-http::Router make_routes(const ProducerContext& ctx);
+// The producer's route table (DESIGN.md "Routes"). `service` must outlive the router.
+http::Router make_routes(const ProducerService& service);
 
 }  // namespace kok::producer

@@ -1,6 +1,9 @@
 // GET /consumer/{t} — text like GET /{t}, or a JSON long-poll batch with Accept: application/json.
+// POST /consumer/{t}/ack — a named reader acknowledges what it was sent.
 
 #include <algorithm>
+
+#include <nlohmann/json.hpp>
 
 #include "consumer_registry.hpp"
 #include "handlers/delivery.hpp"
@@ -26,25 +29,43 @@ std::size_t max_parameter(const http::Request& req, std::size_t fallback, std::s
 
 }  // namespace
 
-boost::asio::awaitable<http::Response> consume(App& app, http::Request& req) {
-  const auto& s = app.settings;
+boost::asio::awaitable<http::Response> consume(ConsumerService& service, http::Request& req) {
+  const auto& s = service.settings;
   const auto wait = wait_parameter(req, s.next_wait, s.max_wait);
-  if (!req.accepts_json()) co_return co_await read_one(app, req, wait);
+  if (!req.accepts_json()) co_return co_await read_one(service, req, wait);
 
   const std::string& topic = req.param("t");
   require_valid_topic(topic);
   const auto max = max_parameter(req, s.default_batch, s.max_batch);
-  Lease lease = co_await app.registry->acquire(topic);
-  auto messages = co_await take_messages(*lease, req, max, wait);
+  auto reader = reader_parameter(req);
+  Lease lease = co_await service.registry.acquire(topic);
+  if (reader) lease->acknowledge(*reader);  // its next read says it processed the last batch
+  auto messages = co_await take_messages(*lease, req.interruption(), max, wait);
   if (messages.empty()) co_return http::Response::empty(http::status::no_content);
 
-  auto delivery = std::make_shared<Delivery>(lease.shared(), std::move(messages));
-  nlohmann::json records = nlohmann::json::array();
-  for (const auto& m : delivery->messages()) records.push_back(to_json(m));
-  auto response = http::Response::text(http::status::ok, dump_json(records));
+  auto delivery = std::make_shared<Delivery>(lease.shared(), std::move(messages), std::move(reader));
+  std::string body;
+  body.reserve(delivery->messages().size() * 128);
+  body.push_back('[');
+  for (const auto& m : delivery->messages()) {
+    if (body.size() > 1) body.push_back(',');
+    body.append(dump_json(to_json(m)));
+  }
+  body.push_back(']');
+  auto response = http::Response::text(http::status::ok, std::move(body));
   response.header("Content-Type", "application/json");
   response.on_written([delivery](bool written) { delivery->finish(written); });
   co_return response;
+}
+
+boost::asio::awaitable<http::Response> acknowledge(ConsumerService& service, http::Request& req) {
+  const std::string& topic = req.param("t");
+  require_valid_topic(topic);
+  const auto reader = reader_parameter(req);
+  if (!reader) throw http::bad_request("name the reader: POST /consumer/{topic}/ack?reader=R");
+  Lease lease = co_await service.registry.acquire(topic);
+  const auto count = lease->acknowledge(*reader);
+  co_return http::Response::json(http::status::ok, {{"topic", topic}, {"reader", *reader}, {"acknowledged", count}});
 }
 
 http::Response consumer_usage(http::Request&) {

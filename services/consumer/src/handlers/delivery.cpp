@@ -1,7 +1,9 @@
 #include "handlers/delivery.hpp"
 
 #include <algorithm>
+#include <cctype>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "kok/http/error.hpp"
@@ -15,8 +17,20 @@ void require_valid_topic(const std::string& topic) {
   if (auto why = kafka::topic_name_error(topic)) throw http::bad_request(*why);
 }
 
-boost::asio::awaitable<std::vector<kafka::Message>> take_messages(TopicConsumer& consumer, http::Request& req,
-                                                                   std::size_t max, std::chrono::milliseconds wait) {
+std::optional<std::string> reader_parameter(const http::Request& req) {
+  auto reader = req.query("reader");
+  if (!reader) return std::nullopt;
+  const bool legal = !reader->empty() && reader->size() <= 128 &&
+                     std::all_of(reader->begin(), reader->end(), [](unsigned char c) {
+                       return std::isalnum(c) != 0 || c == '.' || c == '_' || c == '-';
+                     });
+  if (!legal) throw http::bad_request("reader must be 1-128 characters of [A-Za-z0-9._-]");
+  return reader;
+}
+
+boost::asio::awaitable<std::vector<kafka::Message>> take_messages(TopicConsumer& consumer,
+                                                                   http::Interruption& interruption, std::size_t max,
+                                                                   std::chrono::milliseconds wait) {
   using Clock = std::chrono::steady_clock;
   using std::chrono::milliseconds;
   // An empty answer must mean "nothing to read", never "not fetched yet": the original answered the first read of a
@@ -25,11 +39,15 @@ boost::asio::awaitable<std::vector<kafka::Message>> take_messages(TopicConsumer&
   constexpr milliseconds kCatchUpGrace{10'000};
   const auto deadline = Clock::now() + wait;
   for (;;) {
+    // A wait started after the interruption was signalled would not be cut short: look first.
+    if (interruption.interrupted()) co_return std::vector<kafka::Message>{};
     const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
-    const auto slice = left > milliseconds::zero() ? std::min(left, milliseconds{1000}) : milliseconds{50};
-    auto batch = co_await consumer.async_take(max, slice, boost::asio::use_awaitable);
+    const auto slice = left > milliseconds::zero() ? left : milliseconds{50};
+    auto batch = co_await consumer.async_take(
+        max, slice, boost::asio::bind_cancellation_slot(interruption.slot(), boost::asio::use_awaitable));
     if (!batch) throw service::to_http_error(batch.error, batch.reason);
-    if (!batch.value.empty() || req.stopping()) co_return std::move(batch.value);
+    // Taken in a race with the client leaving: the Delivery reports it not written, so it is served again.
+    if (!batch.value.empty()) co_return std::move(batch.value);
     const auto now = Clock::now();
     if (now >= deadline && (consumer.caught_up() || now >= deadline + kCatchUpGrace)) co_return std::move(batch.value);
   }

@@ -1,5 +1,5 @@
 #pragma once
-// One free function per endpoint (the route table is in routes.cpp).
+// One free function per endpoint (the route table is in routes.cpp). Each gets the service it works for.
 
 #include <boost/asio/awaitable.hpp>
 
@@ -11,18 +11,21 @@ namespace kok::consumer {
 struct ConsumerSettings;
 class ConsumerRegistry;
 
-// What handlers need. `registry` is set once the server (whose io_context it uses) exists.
-struct App {
+// What handlers work with, assembled in main() before the server exists; outlives every request.
+struct ConsumerService {
   const ConsumerSettings& settings;
-  ConsumerRegistry* registry = nullptr;
+  ConsumerRegistry& registry;
 };
 
 // GET /{t}: the next message as "offset: N key: K value: V", 404 "Not Found" when none arrives in time.
-boost::asio::awaitable<http::Response> next_message(App& app, http::Request& req);
+boost::asio::awaitable<http::Response> next_message(ConsumerService& service, http::Request& req);
 // GET /consumer/{t}: like GET /{t}; with Accept: application/json a long-poll batch (?wait=, ?max=), 204 when none.
-boost::asio::awaitable<http::Response> consume(App& app, http::Request& req);
+// ?reader=R on either: what R is sent is committed only once R acknowledges it (its next read, or POST .../ack).
+boost::asio::awaitable<http::Response> consume(ConsumerService& service, http::Request& req);
+// POST /consumer/{t}/ack?reader=R: R processed what it was sent; commit it.
+boost::asio::awaitable<http::Response> acknowledge(ConsumerService& service, http::Request& req);
 // GET /consumer/{t}/stream: Server-Sent Events, resumable with Last-Event-ID.
-boost::asio::awaitable<http::Response> stream_messages(App& app, http::Request& req);
+boost::asio::awaitable<http::Response> stream_messages(ConsumerService& service, http::Request& req);
 // GET /consumer (no topic): explains the path instead of reading a topic named "consumer".
 http::Response consumer_usage(http::Request& req);
 

@@ -6,8 +6,8 @@
 
 namespace kok::consumer {
 
-boost::asio::awaitable<http::Response> next_message(App& app, http::Request& req) {
-  co_return co_await read_one(app, req, app.settings.next_wait);
+boost::asio::awaitable<http::Response> next_message(ConsumerService& service, http::Request& req) {
+  co_return co_await read_one(service, req, service.settings.next_wait);
 }
 
 }  // namespace kok::consumer

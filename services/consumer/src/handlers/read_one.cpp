@@ -6,14 +6,17 @@
 
 namespace kok::consumer {
 
-boost::asio::awaitable<http::Response> read_one(App& app, http::Request& req, std::chrono::milliseconds wait) {
+boost::asio::awaitable<http::Response> read_one(ConsumerService& service, http::Request& req,
+                                                std::chrono::milliseconds wait) {
   const std::string& topic = req.param("t");
   require_valid_topic(topic);
-  Lease lease = co_await app.registry->acquire(topic);
-  auto messages = co_await take_messages(*lease, req, 1, wait);
+  auto reader = reader_parameter(req);
+  Lease lease = co_await service.registry.acquire(topic);
+  if (reader) lease->acknowledge(*reader);  // its next read says it processed the last one
+  auto messages = co_await take_messages(*lease, req.interruption(), 1, wait);
   // Exactly the seed's answer (no trailing newline), not the generic error rendering.
   if (messages.empty()) co_return http::Response::text(http::status::not_found, "Not Found");
-  auto delivery = std::make_shared<Delivery>(lease.shared(), std::move(messages));
+  auto delivery = std::make_shared<Delivery>(lease.shared(), std::move(messages), std::move(reader));
   auto response = http::Response::text(http::status::ok, format_text(delivery->messages().front()));
   // Commit only once the bytes are out; if writing fails the message goes to the next caller.
   response.on_written([delivery](bool written) { delivery->finish(written); });

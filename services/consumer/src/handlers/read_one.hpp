@@ -8,6 +8,7 @@
 namespace kok::consumer {
 
 // The text answer shared by GET /{t} and GET /consumer/{t}: one message of topic param "t", waiting up to `wait`.
-boost::asio::awaitable<http::Response> read_one(App& app, http::Request& req, std::chrono::milliseconds wait);
+boost::asio::awaitable<http::Response> read_one(ConsumerService& service, http::Request& req,
+                                                std::chrono::milliseconds wait);
 
 }  // namespace kok::consumer

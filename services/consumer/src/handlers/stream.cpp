@@ -12,6 +12,7 @@
 #include <chrono>
 #include <map>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "blocking.hpp"
@@ -74,12 +75,12 @@ http::Event to_event(const kafka::Message& m) { return http::Event{event_id(m), 
 
 // Sends partition `from.partition` from from.offset + 1 up to `end` (exclusive: where this service's hand-out stood
 // when the client reconnected). false: client gone.
-boost::asio::awaitable<bool> replay(App& app, TopicConsumer& consumer, http::EventStream& stream, EventPosition from,
-                                    std::int64_t end) {
+boost::asio::awaitable<bool> replay(ConsumerRegistry& registry, TopicConsumer& consumer, http::EventStream& stream,
+                                    EventPosition from, std::int64_t end) {
   if (end <= from.offset + 1) co_return true;  // nothing the client could have missed
 
-  auto pool = app.registry->blocking_executor();
-  auto reader = std::make_shared<kafka::Consumer>(app.registry->consumer_config());
+  auto pool = registry.blocking_executor();
+  auto reader = std::make_shared<kafka::Consumer>(registry.consumer_config());
   OpenReplay open{reader, kafka::TopicPartitionOffset{consumer.topic(), from.partition, from.offset + 1}};
   const auto open_error = co_await async_run_blocking<std::error_code>(pool, open, boost::asio::use_awaitable);
   bool client_there = !open_error;
@@ -105,29 +106,73 @@ boost::asio::awaitable<bool> replay(App& app, TopicConsumer& consumer, http::Eve
   co_return client_there;
 }
 
-// Sends `messages` one event at a time, committing each as soon as it is written. false: client gone (the unsent rest
-// goes back to the queue).
+// Sends `messages` as events in one write and commits them once it is done. false: client gone (then none is
+// committed; what the client did receive it can resume after with Last-Event-ID).
 boost::asio::awaitable<bool> send_all(TopicConsumer& consumer, http::EventStream& stream,
                                       std::vector<kafka::Message> messages, const std::optional<EventPosition>& floor) {
-  for (std::size_t i = 0; i < messages.size(); ++i) {
-    std::vector<kafka::Message> one{messages[i]};
-    if (floor && messages[i].partition == floor->partition && messages[i].offset <= floor->offset) {
-      consumer.finish(one, true);  // the client said it already has this one
+  std::vector<kafka::Message> already_had;
+  std::vector<kafka::Message> to_send;
+  std::vector<http::Event> events;
+  for (auto& m : messages) {
+    if (floor && m.partition == floor->partition && m.offset <= floor->offset) {
+      already_had.push_back(std::move(m));  // the client said it already has this one
+    } else {
+      events.push_back(to_event(m));
+      to_send.push_back(std::move(m));
+    }
+  }
+  consumer.finish(already_had, true);
+  const bool sent = co_await stream.send(events);
+  consumer.finish(to_send, sent);
+  co_return sent;
+}
+
+// What the stream body needs once the handler has returned: kept by value (the request is gone by then).
+struct StreamState {
+  ConsumerService& service;
+  Lease lease;
+  std::optional<EventPosition> resume;
+};
+
+boost::asio::awaitable<void> run_stream(std::shared_ptr<StreamState> state, http::EventStream& stream) {
+  auto& consumer = *state->lease;
+  bool open = true;
+  std::optional<EventPosition> floor;
+  if (const auto& resume = state->resume) {
+    // Everything of that partition below where the hand-out stands was replayed (or was already the client's).
+    const auto positions = consumer.next_untaken();
+    const auto it = positions.find(resume->partition);
+    const std::int64_t handed_out = it == positions.end() ? -1 : it->second;
+    floor = EventPosition{resume->partition, std::max(resume->offset, handed_out - 1)};
+    open = co_await replay(state->service.registry, consumer, stream, *resume, handed_out);
+  }
+
+  auto last_write = std::chrono::steady_clock::now();
+  while (open && !stream.stopping()) {
+    // The wait ends early when the client leaves: then nothing is taken for it.
+    auto batch = co_await consumer.async_take(
+        stream_batch, state->service.settings.heartbeat,
+        boost::asio::bind_cancellation_slot(stream.interruption().slot(), boost::asio::use_awaitable));
+    if (!batch) {
+      (void)co_await stream.comment("error: " + batch.reason);
+      break;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (batch.value.empty()) {
+      if (now - last_write >= state->service.settings.heartbeat) {
+        open = co_await stream.comment("keep-alive");
+        last_write = now;
+      }
       continue;
     }
-    if (!co_await stream.send(to_event(messages[i]))) {
-      std::vector<kafka::Message> rest(messages.begin() + static_cast<std::ptrdiff_t>(i), messages.end());
-      consumer.finish(rest, false);
-      co_return false;
-    }
-    consumer.finish(one, true);
+    open = co_await send_all(consumer, stream, std::move(batch.value), floor);
+    last_write = now;
   }
-  co_return true;
 }
 
 }  // namespace
 
-boost::asio::awaitable<http::Response> stream_messages(App& app, http::Request& req) {
+boost::asio::awaitable<http::Response> stream_messages(ConsumerService& service, http::Request& req) {
   const std::string& topic = req.param("t");
   require_valid_topic(topic);
   std::optional<EventPosition> resume;
@@ -135,39 +180,9 @@ boost::asio::awaitable<http::Response> stream_messages(App& app, http::Request& 
     resume = parse_event_id(*last_id);
     if (!resume) throw http::bad_request("Last-Event-ID must be partition:offset, as sent in the event ids");
   }
-  Lease lease = co_await app.registry->acquire(topic);  // 404 before the stream starts
-  auto stream = co_await req.start_event_stream();
-
-  bool open = true;
-  std::optional<EventPosition> floor;
-  if (resume) {
-    // Everything of that partition below where the hand-out stands was replayed (or was already the client's).
-    const auto positions = lease->next_untaken();
-    const auto it = positions.find(resume->partition);
-    const std::int64_t handed_out = it == positions.end() ? -1 : it->second;
-    floor = EventPosition{resume->partition, std::max(resume->offset, handed_out - 1)};
-    open = co_await replay(app, *lease, stream, *resume, handed_out);
-  }
-
-  auto last_write = std::chrono::steady_clock::now();
-  while (open && !stream.stopping()) {
-    auto batch = co_await lease->async_take(stream_batch, 1s, boost::asio::use_awaitable);
-    if (!batch) {
-      (void)co_await stream.comment("error: " + batch.reason);
-      break;
-    }
-    const auto now = std::chrono::steady_clock::now();
-    if (batch.value.empty()) {
-      if (now - last_write >= app.settings.heartbeat) {
-        open = co_await stream.comment("keep-alive");
-        last_write = now;
-      }
-      continue;
-    }
-    open = co_await send_all(*lease, stream, std::move(batch.value), floor);
-    last_write = now;
-  }
-  co_return http::Response::streamed();
+  // 404 here, before the stream starts, is an ordinary answer.
+  auto state = std::make_shared<StreamState>(StreamState{service, co_await service.registry.acquire(topic), resume});
+  co_return http::Response::event_stream([state](http::EventStream& stream) { return run_stream(state, stream); });
 }
 
 }  // namespace kok::consumer

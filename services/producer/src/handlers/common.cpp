@@ -21,23 +21,32 @@ std::string topic_param(const http::Request& request) {
   return topic;
 }
 
-void require_kafka_reachable(const ProducerContext& ctx) {
-  if (ctx.readiness == nullptr) return;
-  if (const auto state = ctx.readiness->state(); !state.ready) throw http::unavailable(state.reason, std::chrono::seconds{5});
+namespace {
+
+// Where a write's partition lives could not be learnt: no broker answered the metadata request in time. That is
+// "no leader known for this write" (503, retry), not a timeout of the write itself (504).
+http::Error metadata_error(std::error_code error, const std::string& reason) {
+  if (kafka::is_timeout(error)) {
+    return http::unavailable("kafka unavailable: no broker answered the metadata request (" + reason + ")",
+                             std::chrono::seconds{5});
+  }
+  return service::to_http_error(error, reason);
 }
 
-asio::awaitable<void> require_topic(const ProducerContext& ctx, http::Request& request, std::string topic) {
+}  // namespace
+
+asio::awaitable<void> require_topic(const ProducerService& service, http::Request& request, std::string topic) {
   auto name = topic;
-  auto exists = co_await ctx.admin->async_topic_exists(std::move(name), asio::use_awaitable);
-  if (!exists.ok()) throw service::to_http_error(exists.error, exists.reason);
+  auto exists = co_await service.admin.async_topic_exists(std::move(name), asio::use_awaitable);
+  if (!exists.ok()) throw metadata_error(exists.error, exists.reason);
   if (exists.value) co_return;
   // A "no" may come from metadata a broker had not updated yet when the topic was created a moment ago (the
   // cached topic list is refreshed from whichever broker answers). Confirm once with a fresh, topic-specific
   // metadata request after a short pause before answering 404; a missing topic still gets its 404 well within a second.
   if (!co_await request.sleep_for(std::chrono::milliseconds{250})) throw http::unavailable("shutting down");
-  auto confirm = co_await ctx.admin->async_partitions(std::move(topic), asio::use_awaitable);
+  auto confirm = co_await service.admin.async_partitions(std::move(topic), asio::use_awaitable);
   if (confirm.ok() && !confirm.value.empty()) co_return;
-  if (!confirm.ok() && !kafka::is_unknown_topic(confirm.error)) throw service::to_http_error(confirm.error, confirm.reason);
+  if (!confirm.ok() && !kafka::is_unknown_topic(confirm.error)) throw metadata_error(confirm.error, confirm.reason);
   throw http::not_found("topic does not exist");
 }
 
@@ -56,18 +65,18 @@ struct Batch {
 
 }  // namespace
 
-asio::awaitable<std::vector<Delivery>> produce_all(const ProducerContext& ctx, const std::string& topic,
+asio::awaitable<std::vector<Delivery>> produce_all(const ProducerService& service, const std::string& topic,
                                                    std::vector<Record> records) {
   const auto executor = co_await asio::this_coro::executor;
   auto batch = std::make_shared<Batch>(executor, records.size());
   const auto started = std::chrono::steady_clock::now();
-  auto* metrics = ctx.metrics;
+  auto* metrics = &service.metrics;
   for (std::size_t i = 0; i < records.size(); ++i) {
     const auto& r = records[i];
     const std::optional<std::string_view> key = r.key ? std::optional<std::string_view>(*r.key) : std::nullopt;
     // A plain callback (not a coroutine) bound to our strand: the delivery report arrives on the producer's poll
     // thread and is posted here, so the batch state needs no lock.
-    ctx.producer->async_produce(
+    service.producer.async_produce(
         topic, key, r.value, r.headers,
         asio::bind_executor(executor, [batch, i, started, metrics](std::error_code ec, kafka::DeliveryReport report) {
           batch->results[i] = Delivery{ec, report};
@@ -88,11 +97,6 @@ asio::awaitable<std::vector<Delivery>> produce_all(const ProducerContext& ctx, c
   co_return std::move(batch->results);
 }
 
-http::Error delivery_error(const ProducerContext& ctx, std::error_code error) {
-  if (kafka::is_timeout(error) && ctx.readiness != nullptr && !ctx.readiness->state().ready) {
-    return http::unavailable("kafka unavailable: " + ctx.readiness->state().reason, std::chrono::seconds{5});
-  }
-  return service::to_http_error(error, error.message());
-}
+http::Error delivery_error(std::error_code error) { return service::to_http_error(error, error.message()); }
 
 }  // namespace kok::producer

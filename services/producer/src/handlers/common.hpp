@@ -8,18 +8,15 @@
 
 #include "kok/http/request.hpp"
 #include "kok/kafka/message.hpp"
-#include "producer_context.hpp"
+#include "producer_service.hpp"
 
 namespace kok::producer {
 
 // The {t} path parameter, checked against Kafka's naming rules (400 with the reason otherwise).
 std::string topic_param(const http::Request& request);
 
-// 503 with Retry-After while the readiness probe cannot reach Kafka: answering now beats a 15 s produce timeout.
-void require_kafka_reachable(const ProducerContext& ctx);
-
 // 404 "topic does not exist" unless the topic exists (cached metadata; no topic is ever auto-created).
-boost::asio::awaitable<void> require_topic(const ProducerContext& ctx, http::Request& request, std::string topic);
+boost::asio::awaitable<void> require_topic(const ProducerService& service, http::Request& request, std::string topic);
 
 struct Record {
   std::optional<std::string> key;  // nullopt: null key
@@ -34,10 +31,11 @@ struct Delivery {
 
 // Produces every record (all in flight at once, in order) and waits for each delivery report. Never throws for a
 // failed record: each Delivery says how it went.
-boost::asio::awaitable<std::vector<Delivery>> produce_all(const ProducerContext& ctx, const std::string& topic,
+boost::asio::awaitable<std::vector<Delivery>> produce_all(const ProducerService& service, const std::string& topic,
                                                           std::vector<Record> records);
 
-// The HTTP error for a failed delivery (a timeout while Kafka is unreachable is reported as 503, not 504).
-http::Error delivery_error(const ProducerContext& ctx, std::error_code error);
+// The HTTP error for a failed delivery: about that write only (no leader, not enough in-sync replicas, queue full:
+// 503 + Retry-After; its own timeout: 504). Never a verdict about "Kafka" from elsewhere, such as readiness.
+http::Error delivery_error(std::error_code error);
 
 }  // namespace kok::producer

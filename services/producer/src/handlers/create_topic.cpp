@@ -9,14 +9,14 @@
 
 namespace kok::producer {
 
-Handler create_topic(const ProducerContext& ctx, http::Request& request) {
+Handler create_topic(const ProducerService& service, http::Request& request) {
   auto topic = topic_param(request);
   const bool has_body = request.body().find_first_not_of(" \t\r\n") != std::string::npos;
   if (has_body && request.header("Content-Type") && !request.content_type_is("application/json")) {
     throw http::Error(http::ErrorStatus::unsupported_media_type, "expected Content-Type: application/json");
   }
   auto spec = parse_topic_options(topic, request.body());
-  const auto created = co_await ctx.admin->async_create_topic(std::move(spec), boost::asio::use_awaitable);
+  const auto created = co_await service.admin.async_create_topic(std::move(spec), boost::asio::use_awaitable);
   if (!created.ok()) throw service::to_http_error(created.error, created.reason);
   if (created.value == kafka::TopicCreation::already_exists) throw http::conflict("topic already exists");
   request.log(spdlog::level::info, "topic {} created", topic);
@@ -24,7 +24,7 @@ Handler create_topic(const ProducerContext& ctx, http::Request& request) {
   // Brokers learn about a new topic a moment after the controller created it: retry the describe briefly.
   for (int attempt = 0;; ++attempt) {
     auto name = topic;
-    const auto described = co_await ctx.admin->async_describe_topic(std::move(name), boost::asio::use_awaitable);
+    const auto described = co_await service.admin.async_describe_topic(std::move(name), boost::asio::use_awaitable);
     if (described.ok() && !described.value.partitions.empty()) {
       co_return http::Response::json(http::status::created, topic_json(described.value));
     }

@@ -6,14 +6,14 @@
 
 namespace kok::producer {
 
-Handler create_topic_seed(const ProducerContext& ctx, http::Request& request) {
+Handler create_topic_seed(const ProducerService& service, http::Request& request) {
   const auto topic = topic_param(request);
   // Named first: GCC 12 mishandles brace-initialised temporaries inside co_await expressions.
   kafka::NewTopic spec;
   spec.name = topic;
   spec.partitions = 1;
   spec.replication_factor = 3;
-  const auto result = co_await ctx.admin->async_create_topic(std::move(spec), boost::asio::use_awaitable);
+  const auto result = co_await service.admin.async_create_topic(std::move(spec), boost::asio::use_awaitable);
   if (!result.ok()) throw service::to_http_error(result.error, result.reason);
   const bool created = result.value == kafka::TopicCreation::created;
   request.log(spdlog::level::info, "topic {} {}", topic, created ? "created" : "already exists");

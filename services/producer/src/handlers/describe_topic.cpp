@@ -8,15 +8,15 @@
 
 namespace kok::producer {
 
-Handler describe_topic(const ProducerContext& ctx, http::Request& request) {
+Handler describe_topic(const ProducerService& service, http::Request& request) {
   const auto topic = topic_param(request);
   auto name = topic;
-  auto result = co_await ctx.admin->async_describe_topic(std::move(name), boost::asio::use_awaitable);
+  auto result = co_await service.admin.async_describe_topic(std::move(name), boost::asio::use_awaitable);
   if (!result.ok() && kafka::is_unknown_topic(result.error)) {
     // The broker asked may not have applied a creation that just happened: ask once more before saying 404.
     if (co_await request.sleep_for(std::chrono::milliseconds{250})) {
       name = topic;
-      result = co_await ctx.admin->async_describe_topic(std::move(name), boost::asio::use_awaitable);
+      result = co_await service.admin.async_describe_topic(std::move(name), boost::asio::use_awaitable);
     }
   }
   if (!result.ok()) throw service::to_http_error(result.error, result.reason);

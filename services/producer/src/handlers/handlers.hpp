@@ -5,23 +5,23 @@
 
 #include "kok/http/request.hpp"
 #include "kok/http/response.hpp"
-#include "producer_context.hpp"
+#include "producer_service.hpp"
 
 namespace kok::producer {
 
 using Handler = boost::asio::awaitable<http::Response>;
 
 // POST /topic/{t} (seed): 1 partition, RF 3; an existing topic is fine (200).
-Handler create_topic_seed(const ProducerContext& ctx, http::Request& request);
+Handler create_topic_seed(const ProducerService& service, http::Request& request);
 // POST /message/{t}, POST /producer/{t} (seed): the body is one message; 200 once acks=all came back.
-Handler produce_message(const ProducerContext& ctx, http::Request& request);
+Handler produce_message(const ProducerService& service, http::Request& request);
 // GET /topics
-Handler list_topics(const ProducerContext& ctx, http::Request& request);
+Handler list_topics(const ProducerService& service, http::Request& request);
 // GET /topics/{t}
-Handler describe_topic(const ProducerContext& ctx, http::Request& request);
+Handler describe_topic(const ProducerService& service, http::Request& request);
 // POST /topics/{t} with optional JSON {partitions, replication_factor, configs}: 201, or 409 if it exists.
-Handler create_topic(const ProducerContext& ctx, http::Request& request);
+Handler create_topic(const ProducerService& service, http::Request& request);
 // POST /topics/{t}/messages: raw body (one message) or JSON {"records": [...]}; answers partition + offset per record.
-Handler produce_records(const ProducerContext& ctx, http::Request& request);
+Handler produce_records(const ProducerService& service, http::Request& request);
 
 }  // namespace kok::producer

@@ -6,8 +6,8 @@
 
 namespace kok::producer {
 
-Handler list_topics(const ProducerContext& ctx, http::Request&) {
-  const auto result = co_await ctx.admin->async_list_topics(boost::asio::use_awaitable);
+Handler list_topics(const ProducerService& service, http::Request&) {
+  const auto result = co_await service.admin.async_list_topics(boost::asio::use_awaitable);
   if (!result.ok()) throw service::to_http_error(result.error, result.reason);
   co_return http::Response::json(http::status::ok, nlohmann::json{{"topics", result.value}});
 }

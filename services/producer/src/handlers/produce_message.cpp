@@ -4,16 +4,15 @@
 
 namespace kok::producer {
 
-Handler produce_message(const ProducerContext& ctx, http::Request& request) {
+Handler produce_message(const ProducerService& service, http::Request& request) {
   const auto topic = topic_param(request);
-  require_kafka_reachable(ctx);
-  co_await require_topic(ctx, request, topic);
+  co_await require_topic(service, request, topic);
   std::vector<Record> records(1);
   records[0].key = message_key(request);
   records[0].value = request.body();
-  const auto deliveries = co_await produce_all(ctx, topic, std::move(records));
+  const auto deliveries = co_await produce_all(service, topic, std::move(records));
   const auto& d = deliveries.front();
-  if (d.error) throw delivery_error(ctx, d.error);
+  if (d.error) throw delivery_error(d.error);
   co_return http::Response::text(http::status::ok, "Message sent to " + topic + ": partition " +
                                                        std::to_string(d.report.partition) + " offset " +
                                                        std::to_string(d.report.offset));

@@ -7,7 +7,7 @@
 
 namespace kok::producer {
 
-Handler produce_records(const ProducerContext& ctx, http::Request& request) {
+Handler produce_records(const ProducerService& service, http::Request& request) {
   const auto topic = topic_param(request);
   std::vector<Record> records;
   if (request.content_type_is("application/json")) {
@@ -17,10 +17,9 @@ Handler produce_records(const ProducerContext& ctx, http::Request& request) {
     records[0].key = message_key(request);
     records[0].value = request.body();
   }
-  require_kafka_reachable(ctx);
-  co_await require_topic(ctx, request, topic);
+  co_await require_topic(service, request, topic);
   const auto count = records.size();
-  const auto deliveries = co_await produce_all(ctx, topic, std::move(records));
+  const auto deliveries = co_await produce_all(service, topic, std::move(records));
 
   auto offsets = nlohmann::json::array();
   std::size_t failed = 0;
@@ -33,7 +32,7 @@ Handler produce_records(const ProducerContext& ctx, http::Request& request) {
     offsets.push_back({{"partition", d.report.partition}, {"offset", d.report.offset}});
   }
   if (failed > 0) {
-    auto error = delivery_error(ctx, first_error);
+    auto error = delivery_error(first_error);
     request.log(spdlog::level::warn, "{} of {} records to {} not acknowledged: {}", failed, count, topic, error.reason());
     if (count > 1) {
       throw http::Error(error.status(),

@@ -1,6 +1,7 @@
 #pragma once
-// A parsed request as handlers see it: method, decoded path parameters and query, headers, body,
-// request id, client address, plus the hooks long-poll and streaming handlers need.
+// A parsed request as handlers see it: method, decoded path parameters and query, headers, body, request id, client
+// address, and its Interruption (shutdown, client gone) for handlers that wait. It knows nothing of the connection: a
+// handler that streams returns Response::event_stream(...) and the session does the writing.
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -9,6 +10,7 @@
 #include <boost/beast/http/verb.hpp>
 #include <chrono>
 #include <fmt/format.h>
+#include <memory>
 #include <optional>
 #include <spdlog/spdlog.h>
 #include <string>
@@ -16,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "kok/http/event_stream.hpp"
+#include "kok/http/interruption.hpp"
 
 namespace kok::http {
 
@@ -27,9 +29,9 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 class Request {
  public:
   // Parses the target with Boost.URL; throws Error 400 if it is not a valid origin-form target.
-  // `connection` is null outside a live session (unit tests of handlers); streaming is then unavailable.
+  // `interruption` is the session's for this request; a fresh one (never interrupted) when null (unit tests).
   Request(BeastRequest message, boost::asio::ip::tcp::endpoint peer, std::string request_id,
-          detail::Connection* connection = nullptr);
+          std::shared_ptr<Interruption> interruption = nullptr);
 
   verb method() const noexcept { return message_.method(); }
   std::string_view method_string() const noexcept { return message_.method_string(); }
@@ -59,14 +61,15 @@ class Request {
   // True if Content-Type's media type equals `media_type` (case-insensitive, parameters ignored).
   bool content_type_is(std::string_view media_type) const;
 
+  // Shutdown began or the client went away (see Interruption): a waiting handler should stop waiting.
+  Interruption& interruption() const noexcept { return *interruption_; }
+  const std::shared_ptr<Interruption>& shared_interruption() const noexcept { return interruption_; }
   // True once the server began a graceful shutdown; long-poll handlers should answer now.
-  bool stopping() const noexcept;
-  // Waits without blocking a thread. Returns true after the full duration, false if cut short by shutdown.
+  bool stopping() const noexcept { return interruption_->stopping(); }
+  // True once the client closed or reset the connection: its answer will never be read.
+  bool client_gone() const noexcept { return interruption_->client_gone(); }
+  // Waits without blocking a thread. true after the full duration, false if cut short by an interruption.
   boost::asio::awaitable<bool> sleep_for(std::chrono::milliseconds duration);
-  // Takes over the connection for Server-Sent Events: writes the status line and headers
-  // (text/event-stream, no-cache; chunked for HTTP/1.1, close-delimited for HTTP/1.0) and returns the stream.
-  // The handler then sends events and finally returns Response::streamed(). Throws Error 500 without a session.
-  boost::asio::awaitable<EventStream> start_event_stream();
 
   // Logs through spdlog with the request id in front, so every line of a request can be correlated.
   template <typename... Args>
@@ -83,7 +86,7 @@ class Request {
   BeastRequest message_;
   boost::asio::ip::tcp::endpoint peer_;
   std::string request_id_;
-  detail::Connection* connection_;
+  std::shared_ptr<Interruption> interruption_;
   std::string encoded_path_;
   Params query_;
   Params params_;

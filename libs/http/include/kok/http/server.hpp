@@ -2,10 +2,10 @@
 // The HTTP/1.1 server: an accept loop plus one coroutine session per connection, each on its own strand, with
 // explicit timeouts and size limits, built-in /healthz, /readyz and /metrics, and graceful shutdown on SIGTERM/SIGINT.
 //
+//   boost::asio::io_context io{config.threads};         // the service's: its clients and timers use it too
 //   kok::http::Router router;
 //   router.add(verb::post, "/topic/{t}", "create_topic", create_topic);
-//   kok::http::Server server(config, std::move(router));
-//   server.set_readiness_check([&] { return kafka_ok ? Readiness::ok() : Readiness::not_ready("kafka down"); });
+//   kok::http::Server server(io, config, std::move(router), metrics, [&] { return probe.state(); });
 //   server.run();  // returns after a graceful shutdown
 
 #include <boost/asio/io_context.hpp>
@@ -53,14 +53,15 @@ using ReadinessCheck = std::function<Readiness()>;
 
 class Server {
  public:
-  // Adds GET /healthz ("healthz"), GET /readyz ("readyz") and GET /metrics ("metrics") unless the router has them.
-  // `registry` lets a service register its own metrics before the server exists; null = a fresh one.
-  Server(ServerConfig config, Router router, std::shared_ptr<metrics::Registry> registry = nullptr);
+  // Serves on `io` (owned by the caller, which must outlive the server). Adds GET /healthz ("healthz"), GET /readyz
+  // ("readyz", answered from `readiness`; always ready when null) and GET /metrics ("metrics") unless the router has
+  // them. `registry` holds the service's own metrics; null = a fresh one.
+  Server(boost::asio::io_context& io, ServerConfig config, Router router,
+         std::shared_ptr<metrics::Registry> registry = nullptr, ReadinessCheck readiness = nullptr);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  void set_readiness_check(ReadinessCheck check);
   metrics::Registry& metrics() noexcept;
   const std::shared_ptr<metrics::Registry>& metrics_registry() const noexcept;
 
@@ -72,8 +73,6 @@ class Server {
   // Starts a graceful shutdown: stop accepting, let in-flight requests finish (bounded by drain_timeout),
   // end streams and long polls, close idle connections. Thread-safe, idempotent.
   void stop();
-  // The context the sessions run on, for service work that belongs with them (timers, posted completions).
-  boost::asio::io_context& io_context() noexcept;
 
  private:
   class Impl;

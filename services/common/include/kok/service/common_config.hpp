@@ -15,6 +15,8 @@ struct CommonConfig {
   std::string log_level = "info";
   // Bound for one Kafka admin/metadata request (create, describe, exists, readiness).
   std::chrono::milliseconds kafka_request_timeout{std::chrono::seconds{5}};
+  // How often the readiness probe (kok/service/readiness.hpp) asks the cluster.
+  std::chrono::milliseconds readiness_interval{std::chrono::seconds{2}};
 };
 
 // Registers the shared options, writing into `config`:
@@ -22,7 +24,7 @@ struct CommonConfig {
 //   HTTP_THREADS --threads, LOG_LEVEL --log-level, HTTP_BODY_LIMIT --body-limit, HTTP_HEADER_LIMIT --header-limit,
 //   HTTP_READ_TIMEOUT --read-timeout, HTTP_IDLE_TIMEOUT --idle-timeout, HTTP_WRITE_TIMEOUT --write-timeout,
 //   HTTP_MAX_CONNECTIONS --max-connections, SHUTDOWN_DRAIN_TIMEOUT --drain-timeout,
-//   KAFKA_REQUEST_TIMEOUT --kafka-request-timeout.
+//   KAFKA_REQUEST_TIMEOUT --kafka-request-timeout, READINESS_INTERVAL --readiness-interval.
 // `config.http.port` should hold the service's default port before the call (it is shown in --help).
 void add_common_options(Options& options, CommonConfig& config);
 

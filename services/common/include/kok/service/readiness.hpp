@@ -1,5 +1,8 @@
 #pragma once
-// Readiness = "Kafka reachable", checked in the background so /readyz never waits on a broker.
+// Readiness = "Kafka reachable", checked in the background so /readyz never waits on a broker. It is what Kubernetes
+// asks before sending traffic; it never refuses a request by itself (a write is refused only for a reason about that
+// write), and it turns "not ready" only when the cluster stayed unreachable for a while (see readiness.cpp), never
+// because one broker of three went away.
 
 #include <atomic>
 #include <chrono>
@@ -28,7 +31,7 @@ class KafkaReadiness {
 
   void start();
   http::Readiness state() const;
-  // For Server::set_readiness_check.
+  // For the Server's /readyz.
   http::ReadinessCheck check() const;
 
   struct State;  // shared with the probe coroutine (defined in readiness.cpp)

@@ -1,10 +1,10 @@
 #pragma once
-// What every producer handler works with. Owned by main(); handlers get it by const reference.
+// What every producer handler works with: assembled in main() before the server exists, finished (no empty slots),
+// outliving every request. Handlers get it by const reference.
 
 #include "kok/http/metrics.hpp"
 #include "kok/kafka/admin.hpp"
 #include "kok/kafka/producer.hpp"
-#include "kok/service/readiness.hpp"
 #include "producer_config.hpp"
 
 namespace kok::producer {
@@ -17,12 +17,11 @@ struct ProducerMetrics {
   http::metrics::Histogram& ack_latency;
 };
 
-struct ProducerContext {
-  const ProducerConfig* config = nullptr;
-  kafka::Admin* admin = nullptr;
-  kafka::Producer* producer = nullptr;
-  const service::KafkaReadiness* readiness = nullptr;  // null in tests without a probe
-  ProducerMetrics* metrics = nullptr;
+struct ProducerService {
+  const ProducerConfig& config;
+  kafka::Admin& admin;
+  kafka::Producer& producer;
+  ProducerMetrics& metrics;
 };
 
 }  // namespace kok::producer
