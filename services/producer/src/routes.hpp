@@ -4,7 +4,7 @@
 
 namespace kok::producer {
 
-// The producer's route table (DESIGN.md "Routes"). `ctx` must outlive the router.
+// The producer's route table (docs/routes.tsv). `ctx` must outlive the router.
 http::Router make_routes(const ProducerContext& ctx);
 
 }  // namespace kok::producer

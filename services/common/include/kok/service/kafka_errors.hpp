@@ -1,5 +1,5 @@
 #pragma once
-// Kafka failures → HTTP answers, per DESIGN.md "Answers to bad input":
+// Kafka failures → HTTP answers, per docs/architecture.md "Answers to bad input":
 //   unknown topic → 404 "topic does not exist"; topic exists → 409; invalid name/request → 400; record too large → 413;
 //   queue full / not enough in-sync replicas / brokers unreachable / shutting down → 503 with Retry-After;
 //   timeout → 504; anything else → 500.
