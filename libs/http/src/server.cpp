@@ -224,7 +224,6 @@ Server::~Server() = default;
 
 void Server::set_readiness_check(ReadinessCheck check) { impl_->context().set_readiness_check(std::move(check)); }
 metrics::Registry& Server::metrics() noexcept { return *impl_->context().registry; }
-const std::shared_ptr<metrics::Registry>& Server::metrics_registry() const noexcept { return impl_->context().registry; }
 void Server::listen() { impl_->listen(); }
 std::uint16_t Server::port() const noexcept { return impl_->port(); }
 void Server::run() { impl_->run(); }
