@@ -12,7 +12,9 @@
 
 namespace kok::producer {
 
-// The {t} path parameter, checked against Kafka's naming rules (400 with the reason otherwise).
+// The {t} path parameter, checked against Kafka's naming rules (400 with the reason otherwise). Superseded by
+// service::topic_param (kok/service/topic_param.hpp), which every handler calls; kept only until common.cpp, which
+// defines it, is rewritten.
 std::string topic_param(const http::Request& request);
 
 // 503 with Retry-After while the readiness probe cannot reach Kafka: answering now beats a 15 s produce timeout.

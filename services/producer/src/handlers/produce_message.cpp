@@ -1,11 +1,12 @@
 #include "handlers/common.hpp"
 #include "handlers/handlers.hpp"
 #include "message_key.hpp"
+#include "kok/service/topic_param.hpp"
 
 namespace kok::producer {
 
 Handler produce_message(const ProducerContext& ctx, http::Request& request) {
-  const auto topic = topic_param(request);
+  const auto topic = service::topic_param(request);
   require_kafka_reachable(ctx);
   co_await require_topic(ctx, request, topic);
   std::vector<Record> records(1);

@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "kok/http/error.hpp"
+#include "kok/kafka/result.hpp"
 
 namespace kok::service {
 
@@ -16,5 +17,12 @@ http::Error to_http_error(std::error_code ec, std::string_view reason = {});
 
 // Throws to_http_error(ec, reason) if ec is set.
 void throw_if_kafka_error(std::error_code ec, std::string_view reason = {});
+
+// Throws to_http_error(result.error, result.reason) unless `result` succeeded: the one step after every Kafka call
+// whose failure is the request's answer.
+template <typename T>
+void throw_if_kafka_error(const kafka::Result<T>& result) {
+  throw_if_kafka_error(result.error, result.reason);
+}
 
 }  // namespace kok::service
