@@ -4,8 +4,9 @@
 #   2. kustomize renders every overlay (base, kind, cloud, kind + kafka-ui)
 #   3. the rendered objects validate against the Kubernetes API schemas of KUBERNETES_VERSION (kubernetes-validate,
 #      offline, strict: unknown fields fail), and the validator still rejects a broken object (so it is not a no-op)
-#   4. pytest tests/deploy: the invariants (Kafka shape and settings vs the local cluster, routes vs DESIGN.md and the
-#      local gateway, kind config, images, security, probes, the deploy script against stand-in tools)
+#   4. pytest tests/deploy: the invariants (Kafka shape and settings vs the local cluster; README, code, spec, Ingress
+#      and local gateway vs docs/routes.tsv; the README's settings table and layout; kind config, images, security,
+#      probes, the deploy script against stand-in tools)
 # Ends with a line 'N passed, N failed[, N skipped]'; the exit status is non-zero when anything failed.
 #
 #   tests/deploy/run-checks.sh            (installs missing tools first: scripts/install-k8s-tools.sh)

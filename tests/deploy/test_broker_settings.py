@@ -1,4 +1,4 @@
-"""Both run modes use the same broker settings (DESIGN.md "Kafka settings"): the local cluster's
+"""Both run modes use the same broker settings (docs/architecture.md "Kafka settings"): the local cluster's
 deploy/local/kafka/broker.properties and the Kubernetes brokers' KAFKA_* variables must say the same."""
 from __future__ import annotations
 

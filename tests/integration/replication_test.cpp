@@ -1,4 +1,5 @@
-// A topic created with RF 3 lives on all three brokers, all in sync; the cluster's own defaults match DESIGN.md.
+// A topic created with RF 3 lives on all three brokers, all in sync; the cluster's own defaults match docs/architecture.md
+// "Kafka settings".
 #include "cluster_client.hpp"
 
 #include <gtest/gtest.h>

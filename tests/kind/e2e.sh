@@ -114,7 +114,7 @@ check_replication() {
 }
 
 # ------------------------------------------------------------------------------------------------------ routes
-# Every route of the DESIGN.md table, checked twice: the answer is the one only the right service gives, and
+# Every route of docs/routes.tsv, checked twice: the answer is the one only the right service gives, and
 # Traefik's access log shows the request went to that service's port (producer 8070, consumer 8072).
 traefik_backend() {  # traefik_backend MARKER: the backend port of the last logged request whose line holds MARKER
   kc -n traefik logs deployment/traefik --since=10m 2>/dev/null | grep -F -- "$1" | tail -n1 |

@@ -2,15 +2,11 @@
 
 #include <boost/beast/core/string.hpp>
 
+#include "kok/http/text.hpp"
+
 namespace kok::http::detail {
 
 namespace {
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 std::string_view media_type_of(std::string_view value) { return trim(value.substr(0, value.find(';'))); }
 }  // namespace
 

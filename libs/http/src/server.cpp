@@ -221,7 +221,6 @@ Server::Server(asio::io_context& io, ServerConfig config, Router router, std::sh
 Server::~Server() = default;
 
 metrics::Registry& Server::metrics() noexcept { return *impl_->context().registry; }
-const std::shared_ptr<metrics::Registry>& Server::metrics_registry() const noexcept { return impl_->context().registry; }
 void Server::listen() { impl_->listen(); }
 std::uint16_t Server::port() const noexcept { return impl_->port(); }
 void Server::run() { impl_->run(); }

@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "dispatch.hpp"
+#include "kok/http/text.hpp"
 #include "error_rendering.hpp"
 #include "kok/http/request.hpp"
 #include "media_type.hpp"
@@ -27,12 +28,6 @@ namespace bh = boost::beast::http;
 using asio::ip::tcp;
 using boost::system::error_code;
 using namespace std::chrono_literals;
-
-std::string endpoint_text(const tcp::endpoint& ep) {
-  const auto address = ep.address();
-  return address.is_v6() ? "[" + address.to_string() + "]:" + std::to_string(ep.port())
-                         : address.to_string() + ":" + std::to_string(ep.port());
-}
 
 namespace {
 

@@ -95,7 +95,4 @@ class Session final : public StreamSink, public std::enable_shared_from_this<Ses
 // Answers 503 and closes: used by the listener above max_connections, without creating a session.
 boost::asio::awaitable<void> reject_connection(boost::asio::ip::tcp::socket socket);
 
-// "1.2.3.4:5" / "[::1]:5".
-std::string endpoint_text(const boost::asio::ip::tcp::endpoint& endpoint);
-
 }  // namespace kok::http::detail

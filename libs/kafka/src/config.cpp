@@ -48,7 +48,8 @@ ConfigMap producer_config(std::string_view bootstrap_servers, const ConfigMap& o
   m.insert_or_assign("linger.ms", "5");
   // Upper bound for a delivery report (includes retries while a leader moves): a request never hangs longer.
   m.insert_or_assign("message.timeout.ms", "30000");
-  // Aligned with the brokers' message.max.bytes (Kafka default 1048588) so size errors come from one rule.
+  // Kafka's own broker default (1048588), for a cluster nobody tuned. Our brokers use 1049600 (broker.properties,
+  // broker.env), and the producer service passes that through KAFKA_MESSAGE_MAX_BYTES so size errors come from one rule.
   m.insert_or_assign("message.max.bytes", "1048588");
   m.insert_or_assign("queue.buffering.max.messages", "100000");
   // A produce to a missing topic fails as unknown topic after this long instead of only at message.timeout.ms. Long

@@ -123,6 +123,4 @@ std::error_code Producer::flush(std::chrono::milliseconds timeout) {
   return detail::to_error(rd_kafka_flush(impl_->rk.get(), detail::to_timeout_ms(timeout)));
 }
 
-int Producer::in_flight() const noexcept { return rd_kafka_outq_len(impl_->rk.get()); }
-
 }  // namespace kok::kafka

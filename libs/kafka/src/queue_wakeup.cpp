@@ -36,11 +36,6 @@ void QueueWakeup::drain() noexcept {
   }
 }
 
-void QueueWakeup::notify() noexcept {
-  const char byte = 1;
-  (void)!::write(write_fd_, &byte, 1);
-}
-
 void QueueWakeup::cancel() { read_end_.cancel(); }
 
 }  // namespace kok::kafka

@@ -4,20 +4,6 @@
 
 namespace kok::service {
 
-namespace {
-
-std::string duration_text(std::chrono::milliseconds d) {
-  return d.count() % 1000 == 0 ? std::to_string(d.count() / 1000) + "s" : std::to_string(d.count()) + "ms";
-}
-
-std::chrono::milliseconds positive_duration(std::string_view text) {
-  const auto d = parse_duration(text);
-  if (d.count() <= 0) throw ConfigError("must be greater than zero");
-  return d;
-}
-
-}  // namespace
-
 std::string normalize_bootstrap_servers(std::string_view value) {
   std::string out;
   while (!value.empty()) {
@@ -58,12 +44,12 @@ void add_common_options(Options& options, CommonConfig& config) {
       .add("header-limit", "HTTP_HEADER_LIMIT", "Largest request line + headers", std::to_string(http.header_limit),
            [&http](std::string_view v) { http.header_limit = parse_size(v); })
       .add("read-timeout", "HTTP_READ_TIMEOUT", "Time to receive a whole request once it started (e.g. 15s)",
-           duration_text(http.read_timeout), [&http](std::string_view v) { http.read_timeout = positive_duration(v); })
+           duration_text(http.read_timeout), [&http](std::string_view v) { http.read_timeout = parse_positive_duration(v); })
       .add("idle-timeout", "HTTP_IDLE_TIMEOUT", "How long an idle keep-alive connection stays open",
-           duration_text(http.idle_timeout), [&http](std::string_view v) { http.idle_timeout = positive_duration(v); })
+           duration_text(http.idle_timeout), [&http](std::string_view v) { http.idle_timeout = parse_positive_duration(v); })
       .add("write-timeout", "HTTP_WRITE_TIMEOUT", "Time to write one response to a slow client",
            duration_text(http.write_timeout),
-           [&http](std::string_view v) { http.write_timeout = positive_duration(v); })
+           [&http](std::string_view v) { http.write_timeout = parse_positive_duration(v); })
       .add("max-connections", "HTTP_MAX_CONNECTIONS", "Open connections above this are answered 503",
            std::to_string(http.max_connections),
            [&http](std::string_view v) {
@@ -73,10 +59,10 @@ void add_common_options(Options& options, CommonConfig& config) {
            duration_text(http.drain_timeout), [&http](std::string_view v) { http.drain_timeout = parse_duration(v); })
       .add("kafka-request-timeout", "KAFKA_REQUEST_TIMEOUT", "Bound for one Kafka admin or metadata request",
            duration_text(config.kafka_request_timeout),
-           [&config](std::string_view v) { config.kafka_request_timeout = positive_duration(v); })
+           [&config](std::string_view v) { config.kafka_request_timeout = parse_positive_duration(v); })
       .add("readiness-interval", "READINESS_INTERVAL", "How often /readyz re-checks that Kafka is reachable",
            duration_text(config.readiness_interval),
-           [&config](std::string_view v) { config.readiness_interval = positive_duration(v); });
+           [&config](std::string_view v) { config.readiness_interval = parse_positive_duration(v); });
 }
 
 }  // namespace kok::service

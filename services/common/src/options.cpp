@@ -5,6 +5,8 @@
 #include <ostream>
 #include <stdexcept>
 
+#include "kok/http/text.hpp"
+
 namespace kok::service {
 
 Options::Options(std::string program, std::string summary) : program_(std::move(program)), summary_(std::move(summary)) {}
@@ -98,11 +100,7 @@ void Options::print_help(std::ostream& out) const {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+using http::trim;
 
 // Splits "15s" into 15 and "s".
 std::pair<long long, std::string_view> number_and_unit(std::string_view text) {
@@ -121,6 +119,16 @@ std::chrono::milliseconds parse_duration(std::string_view text) {
   if (unit.empty() || unit == "s") return std::chrono::seconds{n};
   if (unit == "m" || unit == "min") return std::chrono::minutes{n};
   throw ConfigError("unknown duration unit '" + std::string(unit) + "' (use ms, s or m)");
+}
+
+std::chrono::milliseconds parse_positive_duration(std::string_view text) {
+  const auto d = parse_duration(text);
+  if (d.count() <= 0) throw ConfigError("must be greater than zero");
+  return d;
+}
+
+std::string duration_text(std::chrono::milliseconds d) {
+  return d.count() % 1000 == 0 ? std::to_string(d.count() / 1000) + "s" : std::to_string(d.count()) + "ms";
 }
 
 std::size_t parse_size(std::string_view text) {

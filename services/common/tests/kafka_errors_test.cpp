@@ -46,5 +46,16 @@ TEST(KafkaErrors, ThrowIfError) {
   EXPECT_THROW(throw_if_kafka_error(kafka::make_kafka_error(unknown_topic_or_part)), http::Error);
 }
 
+TEST(KafkaErrors, ThrowIfResultFailedCarriesStatusAndReason) {
+  EXPECT_NO_THROW(throw_if_kafka_error(kafka::Result<int>::success(1)));
+  try {
+    throw_if_kafka_error(kafka::Result<int>::failure(kafka::make_kafka_error(invalid_replication_factor), "only 1 broker"));
+    FAIL() << "a failed result did not throw";
+  } catch (const http::Error& e) {
+    EXPECT_EQ(e.status(), http::ErrorStatus::bad_request);
+    EXPECT_NE(e.reason().find("only 1 broker"), std::string::npos) << e.reason();
+  }
+}
+
 }  // namespace
 }  // namespace kok::service

@@ -90,6 +90,11 @@ TEST(Options, DurationsAndSizes) {
   EXPECT_EQ(parse_duration("2m"), 120s);
   EXPECT_THROW(parse_duration("-1s"), ConfigError);
   EXPECT_THROW(parse_duration("s"), ConfigError);
+  EXPECT_EQ(parse_positive_duration("250ms"), 250ms);
+  EXPECT_THROW(parse_positive_duration("0s"), ConfigError);
+  EXPECT_EQ(duration_text(15s), "15s");
+  EXPECT_EQ(duration_text(250ms), "250ms");
+  EXPECT_EQ(duration_text(1500ms), "1500ms");
   EXPECT_EQ(parse_size("1MiB"), 1048576U);
   EXPECT_EQ(parse_size("512KiB"), 524288U);
   EXPECT_EQ(parse_size("1000"), 1000U);

@@ -41,7 +41,7 @@ ConsumerRegistry::~ConsumerRegistry() { close_all(); }
 boost::asio::awaitable<Lease> ConsumerRegistry::acquire(std::string topic) {
   // Served from the Admin's metadata cache on the hot path; a miss costs one metadata request off the io threads.
   const auto exists = co_await admin_.async_topic_exists(topic, boost::asio::use_awaitable);
-  if (!exists) throw service::to_http_error(exists.error, exists.reason);
+  service::throw_if_kafka_error(exists);
   if (!exists.value) throw http::not_found("topic does not exist");
   co_return lease_for(topic);
 }

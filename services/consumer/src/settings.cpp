@@ -1,19 +1,6 @@
 #include "settings.hpp"
 
 namespace kok::consumer {
-namespace {
-
-std::string duration_text(std::chrono::milliseconds d) {
-  return d.count() % 1000 == 0 ? std::to_string(d.count() / 1000) + "s" : std::to_string(d.count()) + "ms";
-}
-
-std::chrono::milliseconds positive_duration(std::string_view text) {
-  const auto d = service::parse_duration(text);
-  if (d.count() <= 0) throw service::ConfigError("must be greater than zero");
-  return d;
-}
-
-}  // namespace
 
 void add_consumer_options(service::Options& options, ConsumerSettings& s) {
   service::add_common_options(options, s.common);
@@ -24,9 +11,9 @@ void add_consumer_options(service::Options& options, ConsumerSettings& s) {
              s.group = std::string(v);
            })
       .add("next-wait", "CONSUMER_NEXT_WAIT", "GET /{topic}: wait this long for a message before answering 404",
-           duration_text(s.next_wait), [&s](std::string_view v) { s.next_wait = service::parse_duration(v); })
-      .add("max-wait", "CONSUMER_MAX_WAIT", "Upper bound for ?wait= on long polls", duration_text(s.max_wait),
-           [&s](std::string_view v) { s.max_wait = positive_duration(v); })
+           service::duration_text(s.next_wait), [&s](std::string_view v) { s.next_wait = service::parse_duration(v); })
+      .add("max-wait", "CONSUMER_MAX_WAIT", "Upper bound for ?wait= on long polls", service::duration_text(s.max_wait),
+           [&s](std::string_view v) { s.max_wait = service::parse_positive_duration(v); })
       .add("default-batch", "CONSUMER_DEFAULT_BATCH", "Records per JSON answer when ?max= is not given",
            std::to_string(s.default_batch),
            [&s](std::string_view v) { s.default_batch = static_cast<std::size_t>(service::parse_integer(v, 1, 100000)); })
@@ -36,11 +23,11 @@ void add_consumer_options(service::Options& options, ConsumerSettings& s) {
            "ones are closed to make room)", std::to_string(s.max_topics),
            [&s](std::string_view v) { s.max_topics = static_cast<std::size_t>(service::parse_integer(v, 1, 100000)); })
       .add("topic-idle-timeout", "CONSUMER_IDLE_TIMEOUT", "Close a topic's consumer after this long unused (commits first)",
-           duration_text(s.idle_timeout), [&s](std::string_view v) { s.idle_timeout = positive_duration(v); })
+           service::duration_text(s.idle_timeout), [&s](std::string_view v) { s.idle_timeout = service::parse_positive_duration(v); })
       .add("ack-timeout", "CONSUMER_ACK_TIMEOUT", "?reader=R: hand out again what R has not acknowledged after this long",
-           duration_text(s.ack_timeout), [&s](std::string_view v) { s.ack_timeout = positive_duration(v); })
+           service::duration_text(s.ack_timeout), [&s](std::string_view v) { s.ack_timeout = service::parse_positive_duration(v); })
       .add("sse-heartbeat", "SSE_HEARTBEAT", "Comment line on an idle event stream this often",
-           duration_text(s.heartbeat), [&s](std::string_view v) { s.heartbeat = positive_duration(v); });
+           service::duration_text(s.heartbeat), [&s](std::string_view v) { s.heartbeat = service::parse_positive_duration(v); });
 }
 
 }  // namespace kok::consumer

@@ -11,9 +11,6 @@
 
 namespace kok::producer {
 
-// "203.0.113.7:5000" for IPv4 (IPv4-mapped IPv6 shown as IPv4), "[2001:db8::1]:5000" for IPv6.
-std::string endpoint_text(const boost::asio::ip::tcp::endpoint& endpoint);
-
 // The client as the seed saw it: first X-Forwarded-For entry, else X-Real-IP, else the TCP peer.
 std::string client_address(std::optional<std::string_view> forwarded_for, std::optional<std::string_view> real_ip,
                            const boost::asio::ip::tcp::endpoint& peer);

@@ -6,13 +6,12 @@ void add_producer_options(service::Options& options, ProducerConfig& config) {
   service::add_common_options(options, config.common);
   options
       .add("produce-timeout", "PRODUCE_TIMEOUT",
-           "How long a message may wait for all in-sync replicas before the request fails with 504", "15s",
-           [&config](std::string_view v) {
-             config.produce_timeout = service::parse_duration(v);
-             if (config.produce_timeout.count() <= 0) throw service::ConfigError("must be greater than zero");
-           })
+           "How long a message may wait for all in-sync replicas before the request fails with 504",
+           service::duration_text(config.produce_timeout),
+           [&config](std::string_view v) { config.produce_timeout = service::parse_positive_duration(v); })
       .add("message-max-bytes", "KAFKA_MESSAGE_MAX_BYTES",
-           "Largest record the producer sends; keep it equal to the brokers' message.max.bytes", "1049600",
+           "Largest record the producer sends; keep it equal to the brokers' message.max.bytes",
+           std::to_string(config.message_max_bytes),
            [&config](std::string_view v) {
              config.message_max_bytes = static_cast<std::size_t>(service::parse_integer(v, 1000, 1000000000));
            });

@@ -4,7 +4,7 @@
 
 namespace kok::producer {
 
-// The producer's route table (DESIGN.md "Routes"). `service` must outlive the router.
+// The producer's route table (docs/routes.tsv). `service` must outlive the router.
 http::Router make_routes(const ProducerService& service);
 
 }  // namespace kok::producer

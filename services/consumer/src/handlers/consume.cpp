@@ -7,6 +7,7 @@
 
 #include "consumer_registry.hpp"
 #include "handlers/delivery.hpp"
+#include "kok/service/topic_param.hpp"
 #include "handlers/handlers.hpp"
 #include "handlers/read_one.hpp"
 #include "kok/http/error.hpp"
@@ -34,8 +35,7 @@ boost::asio::awaitable<http::Response> consume(ConsumerService& service, http::R
   const auto wait = wait_parameter(req, s.next_wait, s.max_wait);
   if (!req.accepts_json()) co_return co_await read_one(service, req, wait);
 
-  const std::string& topic = req.param("t");
-  require_valid_topic(topic);
+  const auto topic = service::topic_param(req);
   const auto max = max_parameter(req, s.default_batch, s.max_batch);
   auto reader = reader_parameter(req);
   Lease lease = co_await service.registry.acquire(topic);
@@ -59,8 +59,7 @@ boost::asio::awaitable<http::Response> consume(ConsumerService& service, http::R
 }
 
 boost::asio::awaitable<http::Response> acknowledge(ConsumerService& service, http::Request& req) {
-  const std::string& topic = req.param("t");
-  require_valid_topic(topic);
+  const auto topic = service::topic_param(req);
   const auto reader = reader_parameter(req);
   if (!reader) throw http::bad_request("name the reader: POST /consumer/{topic}/ack?reader=R");
   Lease lease = co_await service.registry.acquire(topic);

@@ -7,15 +7,10 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "kok/http/error.hpp"
-#include "kok/kafka/topic_name.hpp"
 #include "kok/service/kafka_errors.hpp"
 #include "kok/service/options.hpp"
 
 namespace kok::consumer {
-
-void require_valid_topic(const std::string& topic) {
-  if (auto why = kafka::topic_name_error(topic)) throw http::bad_request(*why);
-}
 
 std::optional<std::string> reader_parameter(const http::Request& req) {
   auto reader = req.query("reader");
@@ -45,7 +40,7 @@ boost::asio::awaitable<std::vector<kafka::Message>> take_messages(TopicConsumer&
     const auto slice = left > milliseconds::zero() ? left : milliseconds{50};
     auto batch = co_await consumer.async_take(
         max, slice, boost::asio::bind_cancellation_slot(interruption.slot(), boost::asio::use_awaitable));
-    if (!batch) throw service::to_http_error(batch.error, batch.reason);
+    service::throw_if_kafka_error(batch);
     // Taken in a race with the client leaving: the Delivery reports it not written, so it is served again.
     if (!batch.value.empty()) co_return std::move(batch.value);
     const auto now = Clock::now();

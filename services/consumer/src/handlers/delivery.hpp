@@ -18,9 +18,6 @@
 
 namespace kok::consumer {
 
-// Throws http 400 with Kafka's rule when `topic` is not a legal name.
-void require_valid_topic(const std::string& topic);
-
 // ?reader= (400 when malformed: 1-128 of [A-Za-z0-9._-]), nullopt when absent.
 std::optional<std::string> reader_parameter(const http::Request& req);
 

@@ -2,14 +2,14 @@
 
 #include "consumer_registry.hpp"
 #include "handlers/delivery.hpp"
+#include "kok/service/topic_param.hpp"
 #include "record_format.hpp"
 
 namespace kok::consumer {
 
 boost::asio::awaitable<http::Response> read_one(ConsumerService& service, http::Request& req,
                                                 std::chrono::milliseconds wait) {
-  const std::string& topic = req.param("t");
-  require_valid_topic(topic);
+  const auto topic = service::topic_param(req);
   auto reader = reader_parameter(req);
   Lease lease = co_await service.registry.acquire(topic);
   if (reader) lease->acknowledge(*reader);  // its next read says it processed the last one

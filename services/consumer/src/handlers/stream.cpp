@@ -18,6 +18,7 @@
 #include "blocking.hpp"
 #include "consumer_registry.hpp"
 #include "handlers/delivery.hpp"
+#include "kok/service/topic_param.hpp"
 #include "handlers/handlers.hpp"
 #include "kok/http/error.hpp"
 #include "kok/http/event_stream.hpp"
@@ -173,8 +174,7 @@ boost::asio::awaitable<void> run_stream(std::shared_ptr<StreamState> state, http
 }  // namespace
 
 boost::asio::awaitable<http::Response> stream_messages(ConsumerService& service, http::Request& req) {
-  const std::string& topic = req.param("t");
-  require_valid_topic(topic);
+  const auto topic = service::topic_param(req);
   std::optional<EventPosition> resume;
   if (const auto last_id = req.header("Last-Event-ID"); last_id && !last_id->empty()) {
     resume = parse_event_id(*last_id);

@@ -8,18 +8,11 @@
 #include <memory>
 
 #include "kok/kafka/error.hpp"
-#include "kok/kafka/topic_name.hpp"
 #include "kok/service/kafka_errors.hpp"
 
 namespace kok::producer {
 
 namespace asio = boost::asio;
-
-std::string topic_param(const http::Request& request) {
-  const auto& topic = request.param("t");
-  if (auto why = kafka::topic_name_error(topic)) throw http::bad_request(*why);
-  return topic;
-}
 
 namespace {
 

@@ -12,9 +12,6 @@
 
 namespace kok::producer {
 
-// The {t} path parameter, checked against Kafka's naming rules (400 with the reason otherwise).
-std::string topic_param(const http::Request& request);
-
 // 404 "topic does not exist" unless the topic exists (cached metadata; no topic is ever auto-created).
 boost::asio::awaitable<void> require_topic(const ProducerService& service, http::Request& request, std::string topic);
 

@@ -6,18 +6,19 @@
 #include "handlers/topic_json.hpp"
 #include "kok/kafka/error.hpp"
 #include "kok/service/kafka_errors.hpp"
+#include "kok/service/topic_param.hpp"
 
 namespace kok::producer {
 
 Handler create_topic(const ProducerService& service, http::Request& request) {
-  auto topic = topic_param(request);
+  auto topic = service::topic_param(request);
   const bool has_body = request.body().find_first_not_of(" \t\r\n") != std::string::npos;
   if (has_body && request.header("Content-Type") && !request.content_type_is("application/json")) {
     throw http::Error(http::ErrorStatus::unsupported_media_type, "expected Content-Type: application/json");
   }
   auto spec = parse_topic_options(topic, request.body());
   const auto created = co_await service.admin.async_create_topic(std::move(spec), boost::asio::use_awaitable);
-  if (!created.ok()) throw service::to_http_error(created.error, created.reason);
+  service::throw_if_kafka_error(created);
   if (created.value == kafka::TopicCreation::already_exists) throw http::conflict("topic already exists");
   request.log(spdlog::level::info, "topic {} created", topic);
 

@@ -3,18 +3,19 @@
 #include "handlers/common.hpp"
 #include "handlers/handlers.hpp"
 #include "kok/service/kafka_errors.hpp"
+#include "kok/service/topic_param.hpp"
 
 namespace kok::producer {
 
 Handler create_topic_seed(const ProducerService& service, http::Request& request) {
-  const auto topic = topic_param(request);
+  const auto topic = service::topic_param(request);
   // Named first: GCC 12 mishandles brace-initialised temporaries inside co_await expressions.
   kafka::NewTopic spec;
   spec.name = topic;
   spec.partitions = 1;
   spec.replication_factor = 3;
   const auto result = co_await service.admin.async_create_topic(std::move(spec), boost::asio::use_awaitable);
-  if (!result.ok()) throw service::to_http_error(result.error, result.reason);
+  service::throw_if_kafka_error(result);
   const bool created = result.value == kafka::TopicCreation::created;
   request.log(spdlog::level::info, "topic {} {}", topic, created ? "created" : "already exists");
   co_return http::Response::text(http::status::ok, "Topic " + topic + (created ? " created" : " already exists"));

@@ -5,11 +5,12 @@
 #include "handlers/topic_json.hpp"
 #include "kok/kafka/error.hpp"
 #include "kok/service/kafka_errors.hpp"
+#include "kok/service/topic_param.hpp"
 
 namespace kok::producer {
 
 Handler describe_topic(const ProducerService& service, http::Request& request) {
-  const auto topic = topic_param(request);
+  const auto topic = service::topic_param(request);
   auto name = topic;
   auto result = co_await service.admin.async_describe_topic(std::move(name), boost::asio::use_awaitable);
   if (!result.ok() && kafka::is_unknown_topic(result.error)) {
@@ -19,7 +20,7 @@ Handler describe_topic(const ProducerService& service, http::Request& request) {
       result = co_await service.admin.async_describe_topic(std::move(name), boost::asio::use_awaitable);
     }
   }
-  if (!result.ok()) throw service::to_http_error(result.error, result.reason);
+  service::throw_if_kafka_error(result);
   co_return http::Response::json(http::status::ok, topic_json(result.value));
 }
 

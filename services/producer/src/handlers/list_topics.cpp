@@ -8,7 +8,7 @@ namespace kok::producer {
 
 Handler list_topics(const ProducerService& service, http::Request&) {
   const auto result = co_await service.admin.async_list_topics(boost::asio::use_awaitable);
-  if (!result.ok()) throw service::to_http_error(result.error, result.reason);
+  service::throw_if_kafka_error(result);
   co_return http::Response::json(http::status::ok, nlohmann::json{{"topics", result.value}});
 }
 

@@ -1,11 +1,12 @@
 #include "handlers/common.hpp"
 #include "handlers/handlers.hpp"
 #include "message_key.hpp"
+#include "kok/service/topic_param.hpp"
 
 namespace kok::producer {
 
 Handler produce_message(const ProducerService& service, http::Request& request) {
-  const auto topic = topic_param(request);
+  const auto topic = service::topic_param(request);
   co_await require_topic(service, request, topic);
   std::vector<Record> records(1);
   records[0].key = message_key(request);

@@ -4,11 +4,12 @@
 #include "handlers/handlers.hpp"
 #include "handlers/request_bodies.hpp"
 #include "message_key.hpp"
+#include "kok/service/topic_param.hpp"
 
 namespace kok::producer {
 
 Handler produce_records(const ProducerService& service, http::Request& request) {
-  const auto topic = topic_param(request);
+  const auto topic = service::topic_param(request);
   std::vector<Record> records;
   if (request.content_type_is("application/json")) {
     records = parse_records(request.body(), message_key(request));

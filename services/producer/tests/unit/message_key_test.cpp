@@ -22,8 +22,9 @@ TEST(MessageKey, DefaultsToTheTcpPeer) {
 }
 
 TEST(MessageKey, Ipv6AndMappedAddresses) {
-  EXPECT_EQ(endpoint_text({make_address("::ffff:127.0.0.1"), 5}), "127.0.0.1:5");
-  EXPECT_EQ(endpoint_text({make_address("2001:db8::1"), 8070}), "[2001:db8::1]:8070");
+  // The peer's text form is http::endpoint_text (libs/http/tests/text_test.cpp); here it reaches the key.
+  EXPECT_EQ(message_key(request("/message/t", {}, {make_address("::ffff:127.0.0.1"), 5})), "address-127.0.0.1:5");
+  EXPECT_EQ(message_key(request("/message/t", {}, {make_address("2001:db8::1"), 8070})), "address-[2001:db8::1]:8070");
 }
 
 TEST(MessageKey, BehindAProxyTheFirstForwardedForEntryIsTheClient) {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "handlers/common.hpp"
+#include "kok/service/topic_param.hpp"
 #include "kok/http/error.hpp"
 
 namespace kok::producer {
@@ -10,7 +10,7 @@ unsigned status_for(const std::string& topic) {
   http::Request r(http::BeastRequest{http::verb::post, "/topic/x", 11}, {}, "test");
   r.bind_route("seed_create_topic", {{"t", topic}});
   try {
-    topic_param(r);
+    (void)service::topic_param(r);
     return 200;
   } catch (const http::Error& e) {
     return e.code();

@@ -63,7 +63,6 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   metrics::Registry& metrics() noexcept;
-  const std::shared_ptr<metrics::Registry>& metrics_registry() const noexcept;
 
   // Binds and listens (throws std::system_error, e.g. address in use). Afterwards port() is the bound port.
   void listen();

@@ -69,9 +69,6 @@ class Producer {
   // Waits up to `timeout` for everything queued to be delivered. Returns a timeout error if some is still pending.
   std::error_code flush(std::chrono::milliseconds timeout);
 
-  // Messages queued locally or in flight (not yet reported).
-  [[nodiscard]] int in_flight() const noexcept;
-
  private:
   using DeliveryCompletion = detail::Completion<std::error_code, DeliveryReport>;
   // Hands the message to librdkafka; on immediate failure completes `completion` with the error (posted, not inline).

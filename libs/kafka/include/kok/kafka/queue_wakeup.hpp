@@ -37,8 +37,6 @@ class QueueWakeup {
 
   // Empties the pipe (call after a wakeup, before polling the queue).
   void drain() noexcept;
-  // Wakes the waiter from any thread (e.g. to make it re-check a stop flag).
-  void notify() noexcept;
   void cancel();
 
  private:

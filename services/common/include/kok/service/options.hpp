@@ -59,6 +59,10 @@ class Options {
 // Value parsers shared by the services (they throw ConfigError with a clear message).
 // "250ms", "15s", "2m"; a bare number means seconds.
 std::chrono::milliseconds parse_duration(std::string_view text);
+// The same, refusing zero ("must be greater than zero"): for timeouts and intervals.
+std::chrono::milliseconds parse_positive_duration(std::string_view text);
+// The inverse for --help defaults: whole seconds as "15s", anything else as "250ms".
+std::string duration_text(std::chrono::milliseconds d);
 // "1048576", "512KiB", "1MiB" (also KB/MB as powers of 1024 and k/m/K/M).
 std::size_t parse_size(std::string_view text);
 // A whole number in [min, max].

@@ -1,0 +1,209 @@
+"""The route table (docs/routes.tsv) and the parsers and comparisons that hold the other copies to it.
+
+Each `*_routes` function turns one copy (README table, C++ sources, OpenAPI spec, Ingress, nginx template) into plain
+data; each `compare_*` function returns a list of human-readable problems, empty when the copy agrees. The tests in
+test_routes.py run them on the real files, test_routes_drift.py on deliberately drifted copies.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLE = ROOT / "docs" / "routes.tsv"
+CATCH_ALL = "/"
+SERVICES = ("producer", "consumer")
+COLUMNS = ["method", "path", "service", "what"]
+METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"}
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    service: str  # producer, consumer or each
+    what: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.method, self.path
+
+
+def load_table(text: str) -> list[Route]:
+    """Rows of routes.tsv; '#' lines are comments, the first other line is the header."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    if not lines or lines[0].split("\t") != COLUMNS:
+        raise ValueError(f"routes.tsv must start with the header {COLUMNS}")
+    routes: list[Route] = []
+    for number, line in enumerate(lines[1:], start=2):
+        cells = line.split("\t")
+        if len(cells) != len(COLUMNS) or not all(c.strip() for c in cells):
+            raise ValueError(f"row {number}: expected {len(COLUMNS)} non-empty tab-separated cells: {line!r}")
+        route = Route(*(c.strip() for c in cells))
+        if route.method not in METHODS or not route.path.startswith("/") or route.service not in (*SERVICES, "each"):
+            raise ValueError(f"row {number}: bad method, path or service: {line!r}")
+        if route.key in {r.key for r in routes}:
+            raise ValueError(f"row {number}: {route.method} {route.path} listed twice")
+        routes.append(route)
+    return routes
+
+
+def table() -> list[Route]:
+    return load_table(TABLE.read_text())
+
+
+def keyed(routes: list[Route], service: str | None = None) -> set[tuple[str, str, str]]:
+    return {(r.method, r.path, r.service) for r in routes if service is None or r.service == service}
+
+
+def difference(expected: set, actual: set, what: str) -> list[str]:
+    problems = [f"{what} lacks {' '.join(item)}" for item in sorted(expected - actual)]
+    problems += [f"{what} has {' '.join(item)}, which docs/routes.tsv does not list" for item in sorted(actual - expected)]
+    return problems
+
+
+# ------------------------------------------------------------------------------------------------------ README table
+README_PATH = re.compile(r"^(?:([A-Z]+) )?(/\S*)$")
+
+
+def readme_routes(text: str, heading: str = "## API") -> set[tuple[str, str, str]]:
+    """(method, path, service) from the Markdown table under `heading`. A cell may list several backticked routes;
+    one without a method (`/readyz`) takes the previous one's; a query string (`?wait=5s`) is not part of the path."""
+    if heading not in text:
+        raise ValueError(f"no '{heading}' section")
+    found: set[tuple[str, str, str]] = set()
+    in_table = False
+    for line in text[text.index(heading) + len(heading):].splitlines():
+        if not line.startswith("|"):
+            if in_table:
+                break
+            continue
+        in_table = True
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 3 or cells[1] not in (*SERVICES, "each"):
+            continue  # the header and the separator row
+        method = None
+        for item in re.findall(r"`([^`]*)`", cells[0]):
+            match = README_PATH.match(item)
+            if not match:
+                continue  # e.g. `Accept: application/json`, `partitions`
+            method = match.group(1) or method
+            if method is None:
+                raise ValueError(f"README route {item!r} has no method")
+            found.add((method, match.group(2).split("?")[0], cells[1]))
+    if not found:
+        raise ValueError(f"no routes parsed under '{heading}'")
+    return found
+
+
+def compare_readme(routes: list[Route], readme_text: str) -> list[str]:
+    return difference(keyed(routes), readme_routes(readme_text), "README API table")
+
+
+# -------------------------------------------------------------------------------------------------------- C++ code
+CPP_ROUTE = re.compile(r"verb::(\w+)\s*,\s*\"(/[^\"]*)\"")
+
+
+def cpp_routes(sources: list[str]) -> set[tuple[str, str]]:
+    """(METHOD, path) of every `verb::x, "/path"` in the sources: Router::add/add_sync/contains calls."""
+    return {(m.group(1).upper(), m.group(2)) for text in sources for m in CPP_ROUTE.finditer(text)}
+
+
+def sources_of(directory: Path) -> list[str]:
+    return [p.read_text() for p in sorted(directory.rglob("*.cpp"))]
+
+
+def compare_cpp(routes: list[Route], service: str, service_sources: list[str], shared_sources: list[str]) -> list[str]:
+    """The service's own routes are its own sources' `verb::` routes; the 'each' rows are those of the shared code
+    (the server's built-in ones and the shared /openapi.yaml route), which the service must register."""
+    own = {(m, p, service) for m, p in cpp_routes(service_sources)}
+    problems = difference(keyed(routes, service), own, f"the {service}'s C++ route table")
+    problems += difference(keyed(routes, "each"), {(m, p, "each") for m, p in cpp_routes(shared_sources)},
+                           "the shared C++ routes (libs/http/src, services/common/src)")
+    if not any("add_openapi_route" in text for text in service_sources):
+        problems.append(f"the {service} does not call service::add_openapi_route (GET /openapi.yaml)")
+    return problems
+
+
+# -------------------------------------------------------------------------------------------------------- OpenAPI
+def normalized(path: str) -> str:
+    """Parameter names differ between the spec ({topic}) and the code ({t}); their place does not."""
+    return re.sub(r"\{[^}]*\}", "{}", path)
+
+
+def compare_openapi(routes: list[Route], spec: dict) -> list[str]:
+    methods = {m.lower() for m in METHODS}
+    documented = {(method.upper(), normalized(path)) for path, item in spec["paths"].items()
+                  for method in item if method in methods}
+    expected = {(r.method, normalized(r.path)) for r in routes}
+    return difference(expected, documented, "docs/openapi.yaml")
+
+
+# ------------------------------------------------------------------------------------- prefix routing (gateways)
+def prefixes(routes: list[Route]) -> dict[str, str]:
+    """prefix -> service, as a path-prefix router must see the table: a route's first segment, or the catch-all
+    when that segment is a parameter. Rows served by 'each' service are not routed."""
+    out: dict[str, str] = {}
+    for r in routes:
+        if r.service == "each":
+            continue
+        first = r.path.split("/")[1]
+        prefix = CATCH_ALL if first.startswith("{") else "/" + first
+        if out.setdefault(prefix, r.service) != r.service:
+            raise ValueError(f"prefix {prefix} is claimed by both services")
+    return out
+
+
+def ingress_prefixes(ingress: dict) -> dict[str, str]:
+    """prefix -> service from one Ingress object (pathType Prefix only, no host rules)."""
+    routes = {}
+    for rule in ingress["spec"]["rules"]:
+        assert "host" not in rule, "routes are by path only"
+        for path in rule["http"]["paths"]:
+            assert path["pathType"] == "Prefix", path
+            routes[path["path"]] = path["backend"]["service"]["name"]
+    return routes
+
+
+GATEWAY_LOCATION = re.compile(r"location\s+(~\s+\^(/[\w.-]+)\(/\|\$\)|/)\s*\{[^}]*proxy_pass\s+http://(\w+)")
+
+
+def gateway_prefixes(template: str) -> dict[str, str]:
+    """prefix -> upstream from the nginx template: `location ~ ^/x(/|$)` (a whole-segment prefix) and `location /`."""
+    routes = {m.group(2) or CATCH_ALL: m.group(3) for m in GATEWAY_LOCATION.finditer(template)}
+    if not routes:
+        raise ValueError("no routes parsed from the nginx template")
+    return routes
+
+
+def essential(routes: dict[str, str]) -> dict[str, str]:
+    """The routes minus prefixes that only restate the catch-all's service (e.g. an explicit /consumer)."""
+    return {p: s for p, s in routes.items() if p == CATCH_ALL or s != routes.get(CATCH_ALL)}
+
+
+def owner(routes: dict[str, str], path: str) -> str | None:
+    """Kubernetes 'Prefix' semantics: the longest prefix matching whole path segments wins."""
+    matching = [p for p in routes if p == CATCH_ALL or path == p or path.startswith(p + "/")]
+    return routes[max(matching, key=len)] if matching else None
+
+
+# Concrete paths, including awkward ones (a topic named like a route's prefix, or starting like one).
+AWKWARD_PATHS = ["/topic", "/topics", "/topicality", "/messages", "/producers", "/consumers", "/orders.v1", "/"]
+
+
+def sample_paths(routes: list[Route]) -> list[str]:
+    """Every route with its parameters filled in, plus the awkward ones."""
+    return sorted({re.sub(r"\{[^}]*\}", "a", r.path) for r in routes} | set(AWKWARD_PATHS))
+
+
+def compare_prefixes(routes: list[Route], actual: dict[str, str], what: str) -> list[str]:
+    expected = prefixes(routes)
+    problems = []
+    if essential(actual) != essential(expected):
+        problems.append(f"{what} routes prefixes {sorted(essential(actual).items())}, "
+                        f"docs/routes.tsv says {sorted(essential(expected).items())}")
+    for path in sample_paths(routes):
+        if owner(actual, path) != owner(expected, path):
+            problems.append(f"{what} sends {path} to {owner(actual, path)}, docs/routes.tsv to {owner(expected, path)}")
+    return problems
