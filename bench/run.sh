@@ -235,8 +235,13 @@ add_row "batch produce \`POST /topics/{t}/messages\` 100 × 100 B" "16 conn, clo
 read_row() {
   local label="$1" client="$2" count="$3" t opened before after result messages requests seconds other
   t="$(new_topic "read-${client%.py}")"
-  opened="$(curl -sS --max-time 60 -o /dev/null -w '%{http_code} %{time_total}' -H 'Accept: application/json' \
-    "http://$HOST:$CONSUMER_PORT/consumer/$t?wait=1s&max=1")" || die "could not open $t in the consumer"
+  local try
+  for ((try = 0; try < 20; try++)); do  # a 404 while the consumer's metadata does not know the new topic yet
+    opened="$(curl -sS --max-time 60 -o /dev/null -w '%{http_code} %{time_total}' -H 'Accept: application/json' \
+      "http://$HOST:$CONSUMER_PORT/consumer/$t?wait=1s&max=1")" || die "could not open $t in the consumer"
+    [[ "${opened%% *}" == 404 ]] || break
+    sleep 0.5
+  done
   [[ "${opened%% *}" == 204 ]] || die "the first read of the empty topic $t answered ${opened%% *}, expected 204"
   log "filling $t with $READ_MESSAGES x 100 B (kcat); the consumer opened it in ${opened#* } s"
   kcat_produce "$t" "$READ_MESSAGES"
