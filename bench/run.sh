@@ -93,10 +93,8 @@ ticks() { sed 's/^.*) //' "/proc/$(pid_for "$1")/stat" | awk '{ print $12 + $13 
 idle_producer_kb="$(status_kb producer VmRSS)"
 idle_consumer_kb="$(status_kb consumer VmRSS)"
 
-topic_seq=0
 new_topic() {  # new_topic NAME-PART: creates a fresh topic (1 partition, RF 3, as POST /topic/{t}) and prints its name
-  topic_seq=$((topic_seq + 1))
-  local t="bench-$1-$topic_seq-$$"
+  local t="bench-$1-$$"
   curl -fsS --max-time 30 -X POST "$PRODUCER/topic/$t" >/dev/null || die "could not create topic $t"
   echo "$t"
 }
@@ -234,7 +232,7 @@ add_row "batch produce \`POST /topics/{t}/messages\` 100 × 100 B" "16 conn, clo
 # read_row LABEL CLIENT COUNT: runs bench/CLIENT against a fresh filled topic; sets C_RATE and adds the row.
 read_row() {
   local label="$1" client="$2" count="$3" t opened before after result messages requests seconds other
-  t="$(new_topic "read-${client%.py}")"
+  t="$(new_topic "${client%.py}")"
   local try
   for ((try = 0; try < 20; try++)); do  # a 404 while the consumer's metadata does not know the new topic yet
     opened="$(curl -sS --max-time 60 -o /dev/null -w '%{http_code} %{time_total}' -H 'Accept: application/json' \
