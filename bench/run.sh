@@ -108,7 +108,13 @@ add_row() {  # add_row ROW LOAD THROUGHPUT P50 P99 P99.9 MAX CPU ERRORS TARGET
 }
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }  # calc FORMAT EXPRESSION
 # thousands: an integer with comma separators
-thousands() { awk -v n="$1" 'BEGIN { n = sprintf("%.0f", n); s = ""; while (length(n) > 3) { s = "," substr(n, length(n) - 2) s; n = substr(n, 1, length(n) - 3) } print n s }'; }
+thousands() {
+  awk -v n="$1" 'BEGIN {
+    n = sprintf("%.0f", n); s = ""
+    while (length(n) > 3) { s = "," substr(n, length(n) - 2) s; n = substr(n, 1, length(n) - 3) }
+    print n s
+  }'
+}
 ms() { calc '%.2f' "$1 / 1000"; }  # microseconds to milliseconds
 errors_text() {  # errors_text NON2XX SOCKET_ERRORS
   if (($1 == 0 && $2 == 0)); then echo 0; else echo "$1 non-2xx, $2 socket"; fi
@@ -117,7 +123,8 @@ cpu_per_10k() {  # cpu_per_10k TICKS_BEFORE TICKS_AFTER COUNT
   if (($3 > 0)); then calc '%.2f' "($2 - $1) / $TICKS_PER_SECOND / ($3 / 10000)"; else echo "-"; fi
 }
 verdict() {  # verdict VALUE OP LIMIT: "met" or "missed"
-  if awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { exit !((op == ">=" && v >= l) || (op == "<=" && v <= l) || (op == "<" && v < l)) }'; then
+  if awk -v v="$1" -v op="$2" -v l="$3" \
+    'BEGIN { exit !((op == ">=" && v >= l) || (op == "<=" && v <= l) || (op == "<" && v < l)) }'; then
     echo met
   else
     echo "**missed**"
@@ -148,7 +155,8 @@ kcat_produce() {
 # kcat_consume TOPIC: reads the topic from the beginning to its end; sets K_COUNT and K_SECONDS.
 kcat_consume() {
   local result
-  result="$(timeout 300 bench/timed.py kcat -C -b "$BOOTSTRAP" -t "$1" -o beginning -e -q)" || die "kcat consume of $1 failed"
+  result="$(timeout 300 bench/timed.py kcat -C -b "$BOOTSTRAP" -t "$1" -o beginning -e -q)" \
+    || die "kcat consume of $1 failed"
   read -r K_COUNT K_SECONDS <<<"$result"
 }
 
@@ -210,7 +218,8 @@ for pct in 25 50 75; do
   if ((pct == 50)); then
     target="p99 ≤ 5 × p50: $(verdict "$p99" "<=" "$((5 * p50))")"
   fi
-  add_row "produce \`POST /message/{t}\` 100 B" "constant $(thousands "$rate") req/s = $pct% of 64-conn max, open-loop (vegeta, ≤ 64 workers)" \
+  add_row "produce \`POST /message/{t}\` 100 B" \
+    "constant $(thousands "$rate") req/s = $pct% of 64-conn max, open-loop (vegeta, ≤ 64 workers)" \
     "$(thousands "$achieved") req/s sent, $(thousands "$throughput") ok/s" "$(ms "$p50")" "$(ms "$p99")" "$(ms "$p999")" \
     "$(ms "$max")" "" "$(errors_text "$((requests - ok))" 0)" "$target"
 done
@@ -222,7 +231,8 @@ log "POST /topics/{t}/messages, 100 records x 100 B, 16 connections, ${duration}
 wrk_run "$PRODUCER" bench/batch.lua 16
 batch_rate="$(calc '%.1f' "$R_RATE * 100")"
 add_row "batch produce \`POST /topics/{t}/messages\` 100 × 100 B" "16 conn, closed-loop (wrk)" \
-  "$(thousands "$batch_rate") msg/s ($(thousands "$R_RATE") req/s)" "$(ms "$R_P50")" "$(ms "$R_P99")" "" "$(ms "$R_MAX")" "" \
+  "$(thousands "$batch_rate") msg/s ($(thousands "$R_RATE") req/s)" "$(ms "$R_P50")" "$(ms "$R_P99")" "" "$(ms "$R_MAX")" \
+  "" \
   "$(errors_text "$R_NON2XX" "$R_ERRORS")" ""
 
 # --- consume --------------------------------------------------------------------------------------------------------
@@ -251,8 +261,11 @@ read_row() {
   C_RATE="$(calc '%.1f' "$messages / $seconds")"
   local note=""
   ((messages < count)) && note="; stopped at the ${read_limit}s bound"
-  add_row "$label" "one connection, $(thousands "$messages") of $(thousands "$count") msgs in $(calc '%.2f' "$seconds") s$note (topic opened first: $(calc '%.1f' "${opened#* }") s)" \
-    "$(thousands "$C_RATE") msg/s ($(thousands "$requests") req)" "" "" "" "" "$(cpu_per_10k "$before" "$after" "$messages")" \
+  local load
+  load="one connection, $(thousands "$messages") of $(thousands "$count") msgs in $(calc '%.2f' "$seconds") s$note"
+  load="$load (topic opened first: $(calc '%.1f' "${opened#* }") s)"
+  add_row "$label" "$load" "$(thousands "$C_RATE") msg/s ($(thousands "$requests") req)" "" "" "" "" \
+    "$(cpu_per_10k "$before" "$after" "$messages")" \
     "$(errors_text "$other" 0)" ""
 }
 read_row "consume \`GET /consumer/{t}?max=100\` JSON" read_json.py "$READ_MESSAGES"
@@ -287,14 +300,16 @@ commit="$(git rev-parse --short HEAD)"
 [[ -z "$(git status --porcelain --untracked-files=no -- . ":(exclude)${docs:-docs/benchmarks.md}")" ]] \
   || commit="$commit (with uncommitted changes)"
 cpu_model="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
-machine="$(nproc) cores (${cpu_model:-unknown CPU}), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM,"
-machine="$machine Debian $(cat /etc/debian_version 2>/dev/null || echo '?'), Linux $(uname -r); load average $load_at_start at the start."
+memory="$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
+machine="$(nproc) cores (${cpu_model:-unknown CPU}), $memory RAM, Debian $(cat /etc/debian_version 2>/dev/null || echo '?'),"
+machine="$machine Linux $(uname -r); load average $load_at_start at the start."
 librdkafka="$(dpkg-query -W -f='${Version}' librdkafka1 2>/dev/null || echo '?')"
 {
   echo "## $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit, ${duration} s per load row"
   echo
   echo "Machine: $machine The three broker JVMs, both services and the load tools share these cores."
-  echo "Kafka $KAFKA_VERSION (3 KRaft nodes, RF 3, min.insync.replicas 2), librdkafka $librdkafka, services built RelWithDebInfo."
+  echo "Kafka $KAFKA_VERSION (3 KRaft nodes, RF 3, min.insync.replicas 2), librdkafka $librdkafka," \
+    "services built RelWithDebInfo (release preset)."
   echo "The run took $(since "$run_started") up to this table (bench/run.sh --duration $duration --read-limit $read_limit)."
   echo
   echo "| row | load | throughput | p50 ms | p99 ms | p99.9 ms | max ms | CPU s / 10k msgs | errors | target |"
