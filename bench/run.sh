@@ -168,8 +168,14 @@ add_row "limit: HTTP no-op \`GET /healthz\` (producer)" "64 conn, closed-loop (w
   "$(ms "$R_P50")" "$(ms "$R_P99")" "" "$(ms "$R_MAX")" "" "$(errors_text "$R_NON2XX" "$R_ERRORS")" ""
 
 log "limit: kcat produce and consume of $KCAT_MESSAGES x 100 B (acks=all, idempotent, linger.ms=5)"
-# A short untimed produce first: the cluster's first idempotent producer waits for a coordinator to load.
-kcat_produce "$(new_topic warmup)" 1000
+# Short untimed produces first, one bootstrapped through each broker: a broker's first idempotent producer waits
+# ("Coordinator load in progress") for the broker to be able to hand out producer ids.
+warmup_topic="$(new_topic warmup)"
+all_brokers="$BOOTSTRAP"
+for broker in ${all_brokers//,/ }; do
+  BOOTSTRAP="$broker" kcat_produce "$warmup_topic" 100
+done
+BOOTSTRAP="$all_brokers"
 topic="$(new_topic kcat)"
 kcat_produce "$topic" "$KCAT_MESSAGES"
 kcat_produce_rate="$(calc '%.1f' "$KCAT_MESSAGES / $K_SECONDS")"
@@ -296,9 +302,12 @@ ratio_row "consume JSON / kcat consume" "$json_rate" "$kcat_consume_rate" 0.50
 ratio_row "SSE / consume JSON" "$sse_rate" "$json_rate" 1.00
 
 # --- output ---------------------------------------------------------------------------------------------------------
-commit="$(git rev-parse --short HEAD)"
-[[ -z "$(git status --porcelain --untracked-files=no -- . ":(exclude)${docs:-docs/benchmarks.md}")" ]] \
-  || commit="$commit (with uncommitted changes)"
+if commit="$(git rev-parse --short HEAD 2>/dev/null)"; then
+  changes="$(git status --porcelain --untracked-files=no -- . ':(exclude)docs/benchmarks.md')"
+  [[ -z "$changes" ]] || commit="$commit (with uncommitted changes)"
+else
+  commit="unknown (not a git checkout)"
+fi
 cpu_model="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 memory="$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
 machine="$(nproc) cores (${cpu_model:-unknown CPU}), $memory RAM, Debian $(cat /etc/debian_version 2>/dev/null || echo '?'),"
