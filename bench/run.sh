@@ -294,7 +294,7 @@ done
 ratio_row() {  # ratio_row LABEL NUMERATOR DENOMINATOR LIMIT
   local r
   r="$(calc '%.3f' "$2 / $3")"
-  add_row "ratio: $1" "same run" "$(calc '%.2f' "$r")" "" "" "" "" "" "" "≥ $4: $(verdict "$r" ">=" "$4")"
+  add_row "ratio: $1" "same run" "$r" "" "" "" "" "" "" "≥ $4: $(verdict "$r" ">=" "$4")"
 }
 ratio_row "produce 64 conn / HTTP no-op" "$produce64_rate" "$http_limit" 0.30
 ratio_row "batch produce / kcat produce" "$batch_rate" "$kcat_produce_rate" 0.50
