@@ -168,12 +168,13 @@ add_row "limit: HTTP no-op \`GET /healthz\` (producer)" "64 conn, closed-loop (w
   "$(ms "$R_P50")" "$(ms "$R_P99")" "" "$(ms "$R_MAX")" "" "$(errors_text "$R_NON2XX" "$R_ERRORS")" ""
 
 log "limit: kcat produce and consume of $KCAT_MESSAGES x 100 B (acks=all, idempotent, linger.ms=5)"
-# Short untimed produces first, one bootstrapped through each broker: a broker's first idempotent producer waits
-# ("Coordinator load in progress") for the broker to be able to hand out producer ids.
+# Untimed produces first, one bootstrapped through each broker: a broker's first idempotent producer waits
+# ("Coordinator load in progress") for the broker to be able to hand out producer ids, and fresh broker JVMs are
+# slower until their produce and replication paths are compiled (the first 200k ran ~1.6x slower than the second).
 warmup_topic="$(new_topic warmup)"
 all_brokers="$BOOTSTRAP"
 for broker in ${all_brokers//,/ }; do
-  BOOTSTRAP="$broker" kcat_produce "$warmup_topic" 100
+  BOOTSTRAP="$broker" kcat_produce "$warmup_topic" 20000
 done
 BOOTSTRAP="$all_brokers"
 topic="$(new_topic kcat)"
