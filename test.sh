@@ -21,8 +21,8 @@ for arg in "$@"; do
     --kind)
       [[ -x tests/kind/run.sh ]] || die "the kind proof (tests/kind/run.sh) is not part of this tree yet"
       exec tests/kind/run.sh ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown option: $arg (see --help)" ;;
+    -h|--help) script_help "$0"; exit 0 ;;
+    *) usage_error "unknown option: $arg" "./test.sh [--no-asan] [--kind]" ;;
   esac
 done
 
@@ -59,8 +59,8 @@ trap stop_everything EXIT
 phase "install dependencies" scripts/install-deps.sh
 phase "build (dev)" build dev
 if [[ ${#failed[@]} -gt 0 ]]; then
-  printf '%s\n' "${timings[@]}"
-  die "cannot test: ${failed[*]} failed"
+  printf '%s\n' ${timings[@]+"${timings[@]}"}
+  die "cannot test: ${failed[*]-} failed"
 fi
 stop_everything
 rm -rf "$KAFKA_LOCAL_DIR"
@@ -77,8 +77,8 @@ fi
 
 echo
 echo "phase                         time   result"
-printf '%s\n' "${timings[@]}"
+printf '%s\n' ${timings[@]+"${timings[@]}"}
 if ((${#failed[@]})); then
-  die "failed: ${failed[*]}"
+  die "failed: ${failed[*]-}"
 fi
 echo "all phases passed"

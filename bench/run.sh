@@ -11,9 +11,9 @@ cd "$ROOT"
 duration=10
 while (($#)); do
   case "$1" in
-    --duration) duration="$2"; shift 2 ;;
-    -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown option: $1" ;;
+    --duration) [[ $# -ge 2 ]] || usage_error "--duration needs seconds" "bench/run.sh [--duration SECONDS]"; duration="$2"; shift 2 ;;
+    -h|--help) script_help "$0"; exit 0 ;;
+    *) usage_error "unknown option: $1" "bench/run.sh [--duration SECONDS]" ;;
   esac
 done
 
@@ -65,7 +65,7 @@ loaded_consumer="$(rss_kb consumer VmHWM)"
 echo
 echo "| request | connections | req/s | p50 ms | p99 ms | non-2xx | socket errors |"
 echo "|---|---|---|---|---|---|---|"
-printf '%s\n' "${rows[@]}"
+printf '%s\n' ${rows[@]+"${rows[@]}"}
 echo
 echo "| service | RSS idle MiB | RSS peak under load MiB |"
 echo "|---|---|---|"

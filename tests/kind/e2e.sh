@@ -268,13 +268,13 @@ checks=("$@")
 ((${#checks[@]})) || checks=(walkthrough replication routes failover persistence)
 log "end-to-end checks on $URL (cluster context $CONTEXT)"
 wait_ready || { fail "gateway $URL/healthz did not answer 200"; }
-for c in "${checks[@]}"; do
+for c in ${checks[@]+"${checks[@]}"}; do
   "check_$c"
 done
 echo
 if ((failed)); then
   echo "failed checks:"
-  printf '  %s\n' "${failures[@]}"
+  printf '  %s\n' ${failures[@]+"${failures[@]}"}
 fi
 echo "$passed passed, $failed failed"
 ((failed == 0))
