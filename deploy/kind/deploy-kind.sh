@@ -174,6 +174,13 @@ to keep it after a reboot: printf 'fs.inotify.max_user_instances = 512\nfs.inoti
     fi
   fi
 
+  # Kafka's data on a Windows file system (Git Bash, or WSL's /mnt/c): segment renames fail there (KAFKA-1194).
+  case "$(uname -s)" in
+    MINGW*|MSYS*|CYGWIN*) check_warn "the data directory $DATA_DIR is on NTFS, where Kafka's segment renames fail (KAFKA-1194)" "run ./deploy.sh inside WSL 2 (deploy.ps1 does when WSL has Docker): the data then lives on the WSL file system" ;;
+    *) if [[ "$DATA_DIR" == /mnt/[a-z]/* ]]; then
+         check_warn "the data directory $DATA_DIR is on a Windows drive, where Kafka's segment renames fail (KAFKA-1194)" "--data-dir ~/kafka-data (any directory of the WSL file system)"
+       fi ;;
+  esac
   # Disk for the brokers' data.
   local gib_data
   if gib_data="$(free_gib "$DATA_DIR")" && [[ -n "$gib_data" ]]; then
@@ -254,7 +261,10 @@ gateway_url() {
 sed_escape() { printf '%s' "$1" | sed -e 's/[\\&|]/\\&/g'; }
 
 render_cluster_config() {  # render_cluster_config OUT: fills deploy/kind/cluster.yaml's @...@ values
-  local dir="${DATA_DIR//\'/\'\'}"  # the path sits in a single-quoted YAML scalar
+  # The path sits in a single-quoted YAML scalar: ' becomes ''. (Through a variable: bash 3.2 keeps the
+  # backslashes of \' in a quoted replacement.)
+  local q="'"
+  local dir="${DATA_DIR//$q/$q$q}"
   sed -e "s|@NODE_IMAGE@|$(sed_escape "$KIND_NODE_IMAGE")|g" \
       -e "s|@LISTEN_ADDRESS@|$(sed_escape "${KIND_LISTEN_ADDRESS:-127.0.0.1}")|g" \
       -e "s|@HTTP_PORT@|$HTTP_PORT|g" \
@@ -507,7 +517,8 @@ cmd_up() {
   preflight || die "preflight found problems (above, each with its fix); nothing was created. './deploy.sh doctor' runs the checks alone."
 
   phase cluster
-  DATA_DIR="$(mkdir -p "$DATA_DIR" && cd "$DATA_DIR" && pwd -P)"
+  mkdir -p "$DATA_DIR" || die "cannot create the data directory $DATA_DIR"
+  DATA_DIR="$(host_path "$DATA_DIR")"
   ensure_cluster
 
   phase images "pulled or built once on the host, loaded into the nodes as archives"
@@ -641,9 +652,28 @@ cmd_down() {
 
 # ----------------------------------------------------------------------------------------------------------- main
 
+# The default data directory: ./data/kind, except in WSL when this checkout is on a Windows drive (/mnt/c/...):
+# Kafka on NTFS shared through Docker Desktop fails at segment renames (KAFKA-1194), so the data then lives on the
+# WSL file system.
+default_data_dir() {
+  if [[ "$ROOT" == /mnt/[a-z]/* ]] && grep -qi microsoft /proc/version 2>/dev/null; then
+    echo "${XDG_DATA_HOME:-$HOME/.local/share}/kafka-on-kind/kind"
+  else
+    echo "$ROOT/data/kind"
+  fi
+}
+
+# A path as Docker Desktop mounts it: Git Bash's /c/Users/... becomes C:/Users/...
+host_path() {
+  case "$(uname -s)" in
+    MINGW*|MSYS*|CYGWIN*) (cd "$1" && pwd -W) ;;
+    *) (cd "$1" && pwd -P) ;;
+  esac
+}
+
 main() {
   local verb=up
-  DATA_DIR="$ROOT/data/kind" DATA_DIR_GIVEN=false
+  DATA_DIR="$(default_data_dir)" DATA_DIR_GIVEN=false
   HTTP_PORT=80 HTTPS_PORT=443 WITH_UI=false PURGE=false SMOKE=true
   while (($#)); do
     case "$1" in

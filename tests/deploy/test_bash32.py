@@ -39,6 +39,8 @@ PITFALLS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\bshopt\s+-s\s+.*\b(globstar|lastpipe|inherit_errexit|autocd|direxpand)\b"), "that shopt needs bash 4"),
     (re.compile(r"(^|\s)(exec\s+)?\{" + _NAME + r"\}[<>]"), "{fd}> automatic file descriptors need bash 4.1"),
     (re.compile(r"printf\s+(-v\s+\S+\s+)?['\"][^'\"]*%\([^)]*\)T"), "printf %(...)T needs bash 4.2: use date"),
+    (re.compile(r"\$\{" + _NAME + r"//?[^}]*\\'"),
+     "an escaped quote in ${x//pat/rep} keeps its backslash in bash 3.2: put the quote in a variable"),
     # Empty arrays: bash < 4.4 treats "${a[@]}" of an empty array as unbound under set -u.
     (re.compile(r"(?<![+#!])\$\{" + _NAME + r"\[[@*]\](\}|:[0-9$])"),
      'expansion of a possibly empty array under set -u fails in bash < 4.4: write ${a[@]+"${a[@]}"}'),
@@ -166,6 +168,7 @@ BAD = {
     "stat -c %u f\n": "stat -c",
     'printf -v "arr[1]" %s x\n': "printf -v",
     "exec {fd}>log\n": "{fd}",
+    'dir="${DATA_DIR//\\\'/\\\'\\\'}"\n': "escaped quote",
 }
 GOOD = [
     'set -u\nargs=()\nrun ${args[@]+"${args[@]}"}\n',
