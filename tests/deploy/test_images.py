@@ -95,3 +95,11 @@ def test_service_target_exists_and_each_deployment_runs_its_binary(service, kind
     assert container["image"].split(":")[0] == "kok-service"
     assert container["command"] == [f"/usr/local/bin/kok-{service}"]
     assert container["imagePullPolicy"] == "IfNotPresent"
+
+
+def test_the_legacy_builder_gets_the_same_build_context():
+    """The legacy builder (no buildx) ignores <Dockerfile>.dockerignore and reads only the context's .dockerignore."""
+    def entries(path):
+        return [line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
+
+    assert entries(ROOT / ".dockerignore") == entries(IGNORE)
