@@ -399,13 +399,15 @@ normalized_ref() {
   fi
 }
 
-# True when node $1 holds image $2 with Docker's image ID $3: the classic store's ID is the config digest (crictl's
-# image id), the containerd store's is the index/manifest digest (ctr's target digest), so both are asked.
+# True when node $1 holds image $2 with Docker's image ID $3. The classic store's ID is the config digest: crictl's
+# image id, and the name containerd's CRI keeps for it (sha256:...); the containerd store's ID is the index/manifest
+# digest: ctr's target digest of the name. Nodes without crictl are asked through ctr alone.
 node_has_image() {
   docker exec "$1" sh -c '
     crictl inspecti -o go-template --template "{{.status.id}}" "$1" 2>/dev/null; echo
-    ctr -n k8s.io images ls 2>/dev/null | awk -v ref="$2" "\$1 == ref { print \$3 }"' sh "$2" "$(normalized_ref "$2")" 2>/dev/null |
-    grep -qxF "$3"
+    ctr -n k8s.io images ls 2>/dev/null |
+      awk -v ref="$2" -v id="$3" "\$1 == ref { named = 1; print \$3 } \$1 == id { byid = 1 } END { if (named && byid) print id }"
+  ' sh "$2" "$(normalized_ref "$2")" "$3" 2>/dev/null | grep -qxF "$3"
 }
 
 # Copies local images into the nodes that do not have them yet: docker save (for the nodes' platform where the CLI
