@@ -20,15 +20,19 @@ for arg in "$@"; do
     --no-asan) asan=false ;;
     --kind)
       exec tests/kind/run.sh ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown option: $arg (see --help)" ;;
+    -h|--help) script_help "$0"; exit 0 ;;
+    *) usage_error "unknown option: $arg" "./test.sh [--no-asan] [--kind]" ;;
   esac
 done
 
 # Two runs would stop each other's cluster: the second one waits for the first.
 mkdir -p "$ROOT/data"
-exec 9>"$ROOT/data/test.lock"
-flock -n 9 || { log "another ./test.sh is running; waiting for it"; flock 9; }
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$ROOT/data/test.lock"
+  flock -n 9 || { log "another ./test.sh is running; waiting for it"; flock 9; }
+else
+  warn "no flock (util-linux) on this machine: two ./test.sh runs at once would disturb each other"
+fi
 
 export KAFKA_LOCAL_DIR="$ROOT/data/test" KAFKA_LOCAL_PORT_BASE=29092
 export GATEWAY_PORT=18080 PRODUCER_PORT=18070 CONSUMER_PORT=18072
@@ -58,8 +62,8 @@ trap stop_everything EXIT
 phase "install dependencies" scripts/install-deps.sh
 phase "build (dev)" build dev
 if [[ ${#failed[@]} -gt 0 ]]; then
-  printf '%s\n' "${timings[@]}"
-  die "cannot test: ${failed[*]} failed"
+  printf '%s\n' ${timings[@]+"${timings[@]}"}
+  die "cannot test: ${failed[*]-} failed"
 fi
 stop_everything
 rm -rf "$KAFKA_LOCAL_DIR"
@@ -76,8 +80,8 @@ fi
 
 echo
 echo "phase                         time   result"
-printf '%s\n' "${timings[@]}"
+printf '%s\n' ${timings[@]+"${timings[@]}"}
 if ((${#failed[@]})); then
-  die "failed: ${failed[*]}"
+  die "failed: ${failed[*]-}"
 fi
 echo "all phases passed"

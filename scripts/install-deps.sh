@@ -8,7 +8,7 @@ set -euo pipefail
 # shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
-usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { script_help "$0"; }
 
 # Boost comes as the versioned 1.81 packages: libboost-dev / libboost-all-dev would pull 1.74 and conflict.
 DEBIAN_PACKAGES=(
@@ -20,15 +20,15 @@ DEBIAN_PACKAGES=(
 
 install_build() {
   local missing=() pkg
-  for pkg in "${DEBIAN_PACKAGES[@]}"; do
+  for pkg in ${DEBIAN_PACKAGES[@]+"${DEBIAN_PACKAGES[@]}"}; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
   done
   if ((${#missing[@]} == 0)); then
     log "Debian packages: all present"
     return
   fi
-  log "Debian packages: installing ${missing[*]}"
-  apt_install --no-install-recommends "${missing[@]}"
+  log "Debian packages: installing ${missing[*]-}"
+  apt_install --no-install-recommends ${missing[@]+"${missing[@]}"}
   # Debian enables the packaged nginx site on install; the project runs its own nginx instance instead.
   if command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/null; then
     as_root systemctl disable --now nginx >/dev/null 2>&1 || true
@@ -61,14 +61,14 @@ install_k8s_tools() {
 main() {
   local what=("$@")
   ((${#what[@]})) || what=(all)
-  for w in "${what[@]}"; do
+  for w in ${what[@]+"${what[@]}"}; do
     case "$w" in
       -h|--help) usage; exit 0 ;;
       all) install_build; install_kafka; install_k8s_tools ;;
       build) install_build ;;
       kafka) install_kafka ;;
       k8s-tools) install_k8s_tools ;;
-      *) usage >&2; die "unknown component: $w" ;;
+      *) usage_error "unknown component: $w" "scripts/install-deps.sh [all|build|kafka|k8s-tools]..." ;;
     esac
   done
 }

@@ -16,7 +16,7 @@ BIN="$ROOT/.cache/bin"
 VENV="$ROOT/.cache/venv"
 CHECK_ONLY=0
 
-usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { script_help "$0"; }
 
 # "kind v0.30.0 go1.26.8 linux/amd64" / "v5.8.1": the first token that looks like a version.
 installed_version() {
@@ -54,11 +54,11 @@ python_tools() {
     return 1
   fi
   command -v python3 >/dev/null || die "python3 is needed (apt-get install python3 python3-venv)"
-  log "Python tools: ${want[*]} into ${VENV#"$ROOT"/}"
+  log "Python tools: ${want[*]-} into ${VENV#"$ROOT"/}"
   if [[ ! -x "$VENV/bin/pip" ]]; then
     python3 -m venv "$VENV" || die "python3 -m venv failed (apt-get install python3-venv)"
   fi
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check "${want[@]}"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check ${want[@]+"${want[@]}"}
   # The validator must carry the schemas of the Kubernetes version we deploy; fail here rather than in a check.
   compgen -G "$VENV/lib/python*/site-packages/kubernetes_validate/kubernetes-json-schema/v$KUBERNETES_VERSION-local-strict" >/dev/null ||
     die "kubernetes-validate $KUBERNETES_VALIDATE_VERSION has no schemas for Kubernetes $KUBERNETES_VERSION"
@@ -69,7 +69,7 @@ main() {
     "") ;;
     --check) CHECK_ONLY=1 ;;
     -h|--help) usage; exit 0 ;;
-    *) usage >&2; die "unknown argument: $1" ;;
+    *) usage_error "unknown argument: $1" "scripts/install-k8s-tools.sh [--check]" ;;
   esac
   local failed=0
   go_tool kind sigs.k8s.io/kind "$KIND_VERSION" || failed=1

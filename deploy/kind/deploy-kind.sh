@@ -2,17 +2,22 @@
 # The kind deployment: a local Kubernetes cluster (1 control-plane + 3 workers) running Kafka x3, the producer and
 # consumer services, and Traefik as the Ingress on http://localhost. Normally run through ./deploy.sh.
 #
-#   deploy-kind.sh [up] [--data-dir D] [--http-port P] [--https-port P] [--with-ui]
-#                              create or repair the cluster, build and load the service images, apply, wait, smoke-test
+#   deploy-kind.sh [up] [--data-dir D] [--http-port P] [--https-port P] [--with-ui] [--no-smoke]
+#                              preflight, create or repair the cluster, build and load the images, apply, wait, smoke-test
+#   deploy-kind.sh doctor      the preflight checks alone (Docker, its memory, inotify limits, ports, disk, builder,
+#                              kind, kubectl); each problem comes with the command that fixes it. Nothing is created.
 #   deploy-kind.sh down [--purge]   delete the cluster; the brokers' data stays in the data directory unless --purge
 #   deploy-kind.sh status           nodes and pods, then 'gateway: URL' and 'bootstrap: ...' lines
 #   deploy-kind.sh --help
 #
 # Options: --data-dir D (default ./data/kind; kafka-0..2 inside), --http-port / --https-port (default 80 / 443, for
-# when those are taken), --with-ui (kafbat kafka-ui, opened with kubectl port-forward), --no-smoke (skip the check).
+# when those are taken), --with-ui (kafbat kafka-ui at http://ui.localhost), --no-smoke (skip the smoke check).
+# Images reach the nodes as archives (docker save + kind load image-archive: works with the classic and the
+# containerd image store); registry images are pulled once on the host, with your docker login.
 # Environment: KIND_CLUSTER_NAME (kok), KIND_LISTEN_ADDRESS (127.0.0.1), and image overrides KIND_NODE_IMAGE,
-# KAFKA_IMAGE, TRAEFIK_IMAGE, KAFKA_UI_IMAGE, PRODUCER_IMAGE, CONSUMER_IMAGE (given service images are used as they
-# are, not built), BUILDER_IMAGE / RUNTIME_IMAGE (Debian bases of the service images). Versions: versions.env.
+# KAFKA_IMAGE, TRAEFIK_IMAGE, KAFKA_UI_IMAGE, SERVICE_IMAGE (one image with both services; a given one is used as it
+# is, not built), BUILDER_IMAGE / RUNTIME_IMAGE (Debian bases of the service image), JOBS (parallel compile jobs in
+# the image build, default 2). Versions: versions.env.
 # shellcheck disable=SC2153 # the upper-case pins (KIND_VERSION, ...) come from versions.env through load_versions
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
@@ -34,11 +39,14 @@ BROKERS=(kafka-0 kafka-1 kafka-2)
 KAFKA_UID=1000
 WORK="$ROOT/.cache/kind-deploy"
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { script_help "$0"; }
+USAGE="./deploy.sh [up|down|status|doctor] [--data-dir D] [--http-port P] [--https-port P] [--with-ui] [--no-smoke] [--purge] [--local]"
 
-# ---------------------------------------------------------------------------------------------------- prerequisites
+# ---------------------------------------------------------------------------------------------------- preflight
 
 KIND="" KUBECTL="" KUSTOMIZE=()
+# Filled by preflight from `docker info`: the nodes' architecture (amd64/arm64), how images are built and saved.
+NODE_ARCH="" DOCKER_FLAVOUR="" BUILD_MODE="" BUILD_FLAGS=() SAVE_PLATFORM=false
 
 find_tool() {  # the first of: $1 on PATH, .cache/bin/$1
   if command -v "$1" >/dev/null 2>&1; then command -v "$1"
@@ -50,29 +58,180 @@ find_tool() {  # the first of: $1 on PATH, .cache/bin/$1
 # "1.34" from "v1.34.0" / "1.34.0".
 minor_of() { sed -E 's/^v?([0-9]+)\.([0-9]+).*/\1.\2/' <<<"$1"; }
 
-check_prerequisites() {
-  command -v docker >/dev/null 2>&1 || die "docker not found: install Docker (Docker Desktop on macOS/Windows, docker.io or Docker Engine on Linux)"
-  docker info >/dev/null 2>&1 || die "Docker is installed but not reachable: start Docker Desktop, or 'sudo systemctl start docker' (and check that your user may use it)"
+PROBLEMS=0 WARNINGS=0
+check_ok()   { printf '  ok    %s\n' "$1" >&2; }
+check_note() { printf '  note  %s\n' "$1" >&2; }
+check_warn() { WARNINGS=$((WARNINGS + 1)); printf '  warn  %s\n' "$1" >&2; [[ -z "${2:-}" ]] || printf '%s\n' "$2" | sed 's/^/        /' >&2; }
+check_fail() { PROBLEMS=$((PROBLEMS + 1)); printf '  FAIL  %s\n' "$1" >&2; [[ -z "${2:-}" ]] || printf '%s\n' "$2" | sed 's/^/        /' >&2; }
 
-  KIND="$(find_tool kind)" || die "kind not found: run scripts/install-k8s-tools.sh (installs kind $KIND_VERSION into .cache/bin)"
-  local kind_version
-  kind_version="$("$KIND" version 2>/dev/null | grep -oE 'v[0-9]+\.[0-9]+\.[0-9]+' | head -n1)"
-  if [[ "$kind_version" != "$KIND_VERSION" ]]; then
-    warn "kind ${kind_version:-of unknown version} found, the project pins $KIND_VERSION (its node image $KIND_NODE_IMAGE); scripts/install-k8s-tools.sh installs it"
+# Free space in GiB (whole) of the file system holding $1, or of its nearest existing parent.
+free_gib() {
+  local dir="$1" kb
+  while [[ ! -d "$dir" && "$dir" != / ]]; do dir="$(dirname "$dir")"; done
+  kb="$(df -Pk "$dir" 2>/dev/null | awk 'NR == 2 { print $4 }')"
+  [[ -n "$kb" ]] && echo $((kb / 1048576))
+}
+
+# Every check before anything is created. Problems are counted (and printed with their fix); warnings only printed.
+preflight() {
+  PROBLEMS=0 WARNINGS=0
+  KIND="$(find_tool kind || true)"
+  log "preflight: Docker, memory, inotify, ports, disk, builder, kind, kubectl"
+
+  # Docker: reachable, which engine, which image store.
+  local info version os mem root arch security driver flavour store
+  if ! command -v docker >/dev/null 2>&1; then
+    check_fail "docker not found" "install Docker: Docker Desktop (macOS, Windows), Docker Engine or your distribution's docker package (Linux)"
+  elif ! info="$(docker info --format '{{.ServerVersion}}|{{.OperatingSystem}}|{{.MemTotal}}|{{.DockerRootDir}}|{{.Architecture}}|{{json .SecurityOptions}}|{{json .DriverStatus}}' 2>/dev/null)"; then
+    check_fail "Docker is installed but not reachable" "start Docker Desktop, or 'sudo systemctl start docker' (rootless: 'systemctl --user start docker'); check that your user may use it: 'docker info'"
+  else
+    IFS='|' read -r version os mem root arch security driver <<<"$info"
+    flavour="Docker Engine"
+    if [[ "$os" == *"Docker Desktop"* ]]; then flavour="Docker Desktop"
+    elif [[ "$security" == *rootless* ]]; then flavour="rootless Docker"
+    fi
+    store="classic image store"
+    [[ "$driver" == *io.containerd.snapshotter* ]] && store="containerd image store"
+    case "$arch" in
+      x86_64|amd64) NODE_ARCH=amd64 ;;
+      aarch64|arm64) NODE_ARCH=arm64 ;;
+      *) NODE_ARCH="$arch" ;;
+    esac
+    DOCKER_FLAVOUR="$flavour"
+    check_ok "docker: $flavour $version ($os, linux/$NODE_ARCH, $store; images reach the nodes as archives either way)"
+
+    # Memory given to Docker: 4 kind nodes, 3 brokers, the services.
+    local mib=$(( ${mem:-0} / 1048576 ))
+    local fix_mem="Docker Desktop: Settings > Resources > Memory, 6 GB or more; Colima: colima start --memory 6; Linux: the host's RAM is what Docker gets"
+    if ((mib < 4096)); then
+      check_fail "memory for Docker: $mib MiB (4 kind nodes and 3 brokers need at least 4 GiB, better 6)" "$fix_mem"
+    elif ((mib < 6144)); then
+      check_warn "memory for Docker: $mib MiB (6 GiB or more recommended; pods may be evicted)" "$fix_mem"
+    else
+      check_ok "memory for Docker: $mib MiB"
+    fi
+
+    # Disk where Docker keeps its data (only when that path is on this machine: Docker Desktop keeps it in its VM).
+    local gib
+    if [[ -d "$root" ]] && gib="$(free_gib "$root")" && [[ -n "$gib" ]]; then
+      if ((gib < 2)); then check_fail "disk: $gib GiB free for Docker in $root (images and nodes need about 5 GB)" "free space there: 'docker system prune' removes unused images and build cache"
+      elif ((gib < 5)); then check_warn "disk: $gib GiB free for Docker in $root (about 5 GB needed)" "'docker system prune' removes unused images and build cache"
+      else check_ok "disk: $gib GiB free for Docker ($root)"
+      fi
+    else
+      check_note "disk: Docker keeps its data in its VM ($flavour); give it 5 GB or more (Docker Desktop: Settings > Resources > Disk)"
+    fi
+
+    # The builder of the service image: BuildKit (buildx plugin, or the engine's own with a pre-23 client), else the
+    # legacy builder. Not needed when the image is given.
+    local client
+    client="$(docker version --format '{{.Client.Version}}' 2>/dev/null || true)"
+    if [[ -n "${SERVICE_IMAGE:-}" ]]; then
+      BUILD_MODE=none
+      check_ok "builder: not needed (SERVICE_IMAGE=$SERVICE_IMAGE is used as it is)"
+    elif docker buildx version >/dev/null 2>&1; then
+      BUILD_MODE=buildkit
+      check_ok "builder: BuildKit ($(docker buildx version 2>/dev/null | head -n1))"
+    elif [[ -n "$client" && "${client%%.*}" =~ ^[0-9]+$ ]] && (( ${client%%.*} < 23 )); then
+      BUILD_MODE=buildkit
+      check_ok "builder: the engine's BuildKit (docker client $client)"
+    else
+      BUILD_MODE=legacy
+      check_note "builder: no buildx plugin, so the service image builds with the legacy builder (DOCKER_BUILDKIT=0: works, but without a compile cache between builds). For faster rebuilds install buildx: 'docker-buildx-plugin' (Docker's apt/dnf repositories), 'docker-buildx' (Debian 13, Ubuntu, Fedora, Arch), 'brew install docker-buildx' (Colima)"
+    fi
+    BUILD_FLAGS=()
+    # BuildKit through buildx adds a provenance attestation whose manifest `docker save` does not export (kind #4236).
+    if [[ "$BUILD_MODE" == buildkit ]] && DOCKER_BUILDKIT=1 docker build --help 2>&1 | grep -q -- --provenance; then
+      BUILD_FLAGS=(--provenance=false)
+    fi
+    SAVE_PLATFORM=false
+    if docker save --help 2>&1 | grep -q -- --platform; then SAVE_PLATFORM=true; fi
   fi
 
-  KUBECTL="$(find_tool kubectl)" || die "kubectl not found: install kubectl $(minor_of "$KUBERNETES_VERSION").x (e.g. 'apt-get install kubectl' from the Kubernetes apt repository, 'brew install kubectl', 'winget install Kubernetes.kubectl')"
-  local kubectl_version want have
-  kubectl_version="$("$KUBECTL" version --client 2>/dev/null | grep -oE 'v[0-9]+\.[0-9]+\.[0-9]+' | head -n1)"
-  want="$(minor_of "$KUBERNETES_VERSION")" have="$(minor_of "${kubectl_version:-v0.0}")"
-  # kubectl supports one minor version of skew either way.
-  if (( ${have#*.} < ${want#*.} - 1 || ${have#*.} > ${want#*.} + 1 )) || [[ "${have%%.*}" != "${want%%.*}" ]]; then
-    warn "kubectl ${kubectl_version:-of unknown version} is more than one minor version away from the cluster's $KUBERNETES_VERSION"
+  # inotify limits (Linux hosts; Docker Desktop's VM has its own): kind's known issue with several nodes.
+  local dir="${KOK_INOTIFY_DIR:-/proc/sys/fs/inotify}" instances watches
+  if [[ "$(uname -s)" == Linux && "${flavour:-}" != "Docker Desktop" && -r "$dir/max_user_instances" ]]; then
+    instances="$(cat "$dir/max_user_instances")" watches="$(cat "$dir/max_user_watches")"
+    if ((instances < 512 || watches < 524288)); then
+      check_fail "inotify limits: max_user_instances=$instances (need 512), max_user_watches=$watches (need 524288): kind's nodes fail with 'too many open files'" \
+"sudo sysctl fs.inotify.max_user_instances=512 fs.inotify.max_user_watches=524288
+to keep it after a reboot: printf 'fs.inotify.max_user_instances = 512\nfs.inotify.max_user_watches = 524288\n' | sudo tee /etc/sysctl.d/99-kind.conf"
+    else
+      check_ok "inotify limits: max_user_instances=$instances, max_user_watches=$watches"
+    fi
   fi
 
-  if KUSTOMIZE=("$(find_tool kustomize)"); then KUSTOMIZE+=(build)
-  else KUSTOMIZE=("$KUBECTL" kustomize)  # kubectl's built-in copy renders the same manifests
+  # Host ports of the Ingress: ours when the cluster exists, else they must be free.
+  local port taken=()
+  if [[ -n "$KIND" ]] && cluster_exists; then
+    check_ok "ports $HTTP_PORT/$HTTPS_PORT: used by the existing cluster '$CLUSTER'"
+  else
+    for port in "$HTTP_PORT" "$HTTPS_PORT"; do port_open "$port" && taken+=("$port"); done
+    if ((${#taken[@]})); then
+      check_fail "port(s) ${taken[*]-} taken on this machine (the Ingress listens on $HTTP_PORT and $HTTPS_PORT)" "free them, or choose others: ./deploy.sh --http-port 8080 --https-port 8443"
+    else
+      check_ok "ports $HTTP_PORT/$HTTPS_PORT: free"
+    fi
   fi
+
+  # Kafka's data on a Windows file system (Git Bash, or WSL's /mnt/c): segment renames fail there (KAFKA-1194).
+  case "$(uname -s)" in
+    MINGW*|MSYS*|CYGWIN*) check_warn "the data directory $DATA_DIR is on NTFS, where Kafka's segment renames fail (KAFKA-1194)" "run ./deploy.sh inside WSL 2 (deploy.ps1 does when WSL has Docker): the data then lives on the WSL file system" ;;
+    *) if [[ "$DATA_DIR" == /mnt/[a-z]/* ]]; then
+         check_warn "the data directory $DATA_DIR is on a Windows drive, where Kafka's segment renames fail (KAFKA-1194)" "--data-dir ~/kafka-data (any directory of the WSL file system)"
+       fi ;;
+  esac
+  # Disk for the brokers' data.
+  local gib_data
+  if gib_data="$(free_gib "$DATA_DIR")" && [[ -n "$gib_data" ]]; then
+    if ((gib_data < 1)); then check_fail "disk: $gib_data GiB free for the data in $DATA_DIR" "free space there, or put the data elsewhere: --data-dir DIR"
+    elif ((gib_data < 5)); then check_warn "disk: $gib_data GiB free for the data in $DATA_DIR (5 GB recommended)" "--data-dir DIR puts it on another disk"
+    else check_ok "disk: $gib_data GiB free for the data ($DATA_DIR)"
+    fi
+  fi
+
+  # kind and kubectl.
+  if [[ -n "$KIND" ]]; then
+    local kind_version
+    kind_version="$("$KIND" version 2>/dev/null | grep -oE 'v[0-9]+\.[0-9]+\.[0-9]+' | head -n1 || true)"
+    if [[ "$kind_version" != "$KIND_VERSION" ]]; then
+      check_warn "kind ${kind_version:-of unknown version} found, the project pins $KIND_VERSION (its node image $KIND_NODE_IMAGE)" "scripts/install-k8s-tools.sh installs kind $KIND_VERSION into .cache/bin (or: go install sigs.k8s.io/kind@$KIND_VERSION)"
+    else
+      check_ok "kind $kind_version"
+    fi
+  else
+    check_fail "kind not found" "scripts/install-k8s-tools.sh (installs kind $KIND_VERSION into .cache/bin; needs Go), or 'brew install kind', 'winget install Kubernetes.kind', or a release binary from https://kind.sigs.k8s.io/docs/user/quick-start/#installation"
+  fi
+  if KUBECTL="$(find_tool kubectl)"; then
+    local kubectl_version want have
+    kubectl_version="$("$KUBECTL" version --client 2>/dev/null | grep -oE 'v[0-9]+\.[0-9]+\.[0-9]+' | head -n1 || true)"
+    want="$(minor_of "$KUBERNETES_VERSION")" have="$(minor_of "${kubectl_version:-v0.0}")"
+    # kubectl supports one minor version of skew either way.
+    if (( ${have#*.} < ${want#*.} - 1 || ${have#*.} > ${want#*.} + 1 )) || [[ "${have%%.*}" != "${want%%.*}" ]]; then
+      check_warn "kubectl ${kubectl_version:-of unknown version} is more than one minor version away from the cluster's $KUBERNETES_VERSION" "install kubectl $want.x: 'brew install kubectl', 'winget install Kubernetes.kubectl', or https://kubernetes.io/docs/tasks/tools/"
+    else
+      check_ok "kubectl $kubectl_version (cluster $KUBERNETES_VERSION)"
+    fi
+    if KUSTOMIZE=("$(find_tool kustomize)"); then KUSTOMIZE+=(build)
+    else KUSTOMIZE=("$KUBECTL" kustomize)  # kubectl's built-in copy renders the same manifests
+    fi
+  else
+    KUBECTL=""
+    check_fail "kubectl not found" "install kubectl $(minor_of "$KUBERNETES_VERSION").x: 'brew install kubectl', 'winget install Kubernetes.kubectl', the Kubernetes apt/yum repository, or https://kubernetes.io/docs/tasks/tools/"
+  fi
+
+  if ((PROBLEMS)); then
+    printf 'preflight: %d problem(s), %d warning(s)\n' "$PROBLEMS" "$WARNINGS" >&2
+    return 1
+  fi
+  printf 'preflight: ok (%d warning(s))\n' "$WARNINGS" >&2
+}
+
+# The tools only (status and down need no preflight).
+check_tools() {
+  command -v docker >/dev/null 2>&1 || die "docker not found: install Docker (see ./deploy.sh doctor)"
+  KIND="$(find_tool kind)" || die "kind not found: run scripts/install-k8s-tools.sh (see ./deploy.sh doctor)"
+  KUBECTL="$(find_tool kubectl)" || die "kubectl not found (see ./deploy.sh doctor)"
 }
 
 kc() { "$KUBECTL" --context "$CONTEXT" "$@"; }
@@ -102,7 +261,10 @@ gateway_url() {
 sed_escape() { printf '%s' "$1" | sed -e 's/[\\&|]/\\&/g'; }
 
 render_cluster_config() {  # render_cluster_config OUT: fills deploy/kind/cluster.yaml's @...@ values
-  local dir="${DATA_DIR//\'/\'\'}"  # the path sits in a single-quoted YAML scalar
+  # The path sits in a single-quoted YAML scalar: ' becomes ''. (Through a variable: bash 3.2 keeps the
+  # backslashes of \' in a quoted replacement.)
+  local q="'"
+  local dir="${DATA_DIR//$q/$q$q}"
   sed -e "s|@NODE_IMAGE@|$(sed_escape "$KIND_NODE_IMAGE")|g" \
       -e "s|@LISTEN_ADDRESS@|$(sed_escape "${KIND_LISTEN_ADDRESS:-127.0.0.1}")|g" \
       -e "s|@HTTP_PORT@|$HTTP_PORT|g" \
@@ -111,18 +273,21 @@ render_cluster_config() {  # render_cluster_config OUT: fills deploy/kind/cluste
       "$HERE/cluster.yaml" >"$1"
 }
 
+# The brokers run as uid $KAFKA_UID inside their containers, and a hostPath volume ignores fsGroup. Which host uid
+# that is depends on the engine: the same uid with rootful Docker on Linux, a subuid with rootless Docker, whatever
+# Docker Desktop's file sharing makes of it. So the directories are opened to everyone unless we are root on a
+# rootful engine and can give them to uid $KAFKA_UID (docs/decisions.md).
 prepare_data_dir() {
-  local b
+  local b d
   mkdir -p "$DATA_DIR" || die "cannot create the data directory $DATA_DIR"
-  for b in "${BROKERS[@]}"; do
-    mkdir -p "$DATA_DIR/$b"
-    # The brokers run as uid $KAFKA_UID: give them the directories when we can, else open them to everyone (a
-    # hostPath volume ignores fsGroup, and Docker Desktop's file sharing maps ownership its own way anyway).
-    if [[ "$(id -u)" -eq 0 ]]; then
-      chown "$KAFKA_UID:$KAFKA_UID" "$DATA_DIR/$b"
-    elif [[ "$(id -u)" -ne "$KAFKA_UID" ]]; then
-      chmod 0777 "$DATA_DIR/$b" 2>/dev/null || warn "cannot make $DATA_DIR/$b writable for uid $KAFKA_UID"
+  for b in ${BROKERS[@]+"${BROKERS[@]}"}; do
+    d="$DATA_DIR/$b"
+    mkdir -p "$d" || die "cannot create $d"
+    if [[ "$(id -u)" -eq 0 && "$DOCKER_FLAVOUR" != "rootless Docker" ]] && chown "$KAFKA_UID:$KAFKA_UID" "$d" 2>/dev/null; then
+      continue
     fi
+    chmod 0777 "$d" 2>/dev/null ||
+      die "cannot make $d writable for the brokers (uid $KAFKA_UID in their containers): 'sudo chmod 0777 $d', or choose another --data-dir"
   done
 }
 
@@ -150,17 +315,12 @@ ensure_cluster() {
     return
   fi
 
-  if port_open "$HTTP_PORT"; then
-    die "port $HTTP_PORT is taken on this machine: free it, or choose another with --http-port 8080"
-  fi
-  if port_open "$HTTPS_PORT"; then
-    die "port $HTTPS_PORT is taken on this machine: free it, or choose another with --https-port 8443"
-  fi
   prepare_data_dir
   mkdir -p "$WORK"
   render_cluster_config "$WORK/cluster.yaml"
   log "creating kind cluster '$CLUSTER' (1 control-plane + 3 workers, $KIND_NODE_IMAGE; data in $DATA_DIR)"
   "$KIND" create cluster --name "$CLUSTER" --config "$WORK/cluster.yaml" --wait 180s
+  log "cluster '$CLUSTER': created in $(since "$PHASE_START")"
 }
 
 # ----------------------------------------------------------------------------------------------------------- images
@@ -173,15 +333,15 @@ source_tag() {
     sed -nE 's/^project\([^)]*VERSION ([0-9.]+).*/\1/p' "$ROOT/CMakeLists.txt" | head -n1
     return
   fi
-  if [[ -z "$(git -C "$ROOT" status --porcelain -- "${paths[@]}")" ]]; then
+  if [[ -z "$(git -C "$ROOT" status --porcelain -- ${paths[@]+"${paths[@]}"})" ]]; then
     echo "$commit"
     return
   fi
   digest="$(
     cd "$ROOT"
     {
-      git diff HEAD -- "${paths[@]}"
-      git ls-files --others --exclude-standard -z -- "${paths[@]}" |
+      git diff HEAD -- ${paths[@]+"${paths[@]}"}
+      git ls-files --others --exclude-standard -z -- ${paths[@]+"${paths[@]}"} |
         while IFS= read -r -d '' f; do cat "$f"; done
     } | checksum
   )"
@@ -196,28 +356,85 @@ checksum() {
 
 image_present() { docker image inspect "$1" >/dev/null 2>&1; }
 
-build_service_image() {  # build_service_image SERVICE IMAGE
-  local service="$1" image="$2" args=()
+build_service_image() {  # build_service_image IMAGE: both services in one image, compiled once
+  local image="$1" args=()
   if image_present "$image"; then
     log "image $image: already built"
     return
   fi
-  [[ -n "${BUILDER_IMAGE:-}" ]] && args+=(--build-arg "BUILDER_IMAGE=$BUILDER_IMAGE")
-  [[ -n "${RUNTIME_IMAGE:-}" ]] && args+=(--build-arg "RUNTIME_IMAGE=$RUNTIME_IMAGE")
-  log "building $image (first build compiles the service: a few minutes)"
-  DOCKER_BUILDKIT=1 docker build -f "$ROOT/images/service/Dockerfile" --build-arg "SERVICE=$service" \
-    "${args[@]}" -t "$image" "$ROOT"
+  if [[ -n "${BUILDER_IMAGE:-}" ]]; then args+=(--build-arg "BUILDER_IMAGE=$BUILDER_IMAGE"); fi
+  if [[ -n "${RUNTIME_IMAGE:-}" ]]; then args+=(--build-arg "RUNTIME_IMAGE=$RUNTIME_IMAGE"); fi
+  args+=(--build-arg "JOBS=${JOBS:-2}")
+  local dockerfile="$ROOT/images/service/Dockerfile" buildkit=1
+  if [[ "$BUILD_MODE" == legacy ]]; then
+    # The legacy builder knows no RUN --mount: the same Dockerfile without the cache mount.
+    buildkit=0
+    mkdir -p "$WORK"
+    sed -E 's/^RUN --mount=[^ ]+ /RUN /' "$dockerfile" >"$WORK/Dockerfile.legacy"
+    dockerfile="$WORK/Dockerfile.legacy"
+  fi
+  log "building $image (the first build compiles both services, ${JOBS:-2} jobs: several minutes)"
+  local start=$SECONDS
+  DOCKER_BUILDKIT=$buildkit docker build -f "$dockerfile" ${BUILD_FLAGS[@]+"${BUILD_FLAGS[@]}"} \
+    ${args[@]+"${args[@]}"} -t "$image" "$ROOT"
+  log "image $image: built in $(since "$start")"
 }
 
-# Images found in the local Docker are copied into the nodes (offline runs, locally built images); the nodes pull
-# the others from their registries.
+# A registry image is pulled once, on the host (with the user's docker login), then loaded like the others: the
+# nodes never pull from a registry themselves.
+pull_once() {
+  image_present "$1" && return 0
+  log "pulling $1 on the host (once: the nodes get it from here)"
+  if ! docker pull "$1" >&2; then
+    die "could not pull $1. 'toomanyrequests' is Docker Hub's pull limit for anonymous users and 'unauthorized' a missing login: run 'docker login' and try again. Behind a proxy, configure it for Docker (Docker Desktop: Settings > Resources > Proxies). Or get the image into 'docker images' any other way: it is used from there."
+  fi
+}
+
+# containerd's name of an image reference: traefik:v3 -> docker.io/library/traefik:v3.
+normalized_ref() {
+  local ref="$1" first="${1%%/*}"
+  if [[ "$ref" != */* ]]; then echo "docker.io/library/$ref"
+  elif [[ "$first" != *.* && "$first" != *:* && "$first" != localhost ]]; then echo "docker.io/$ref"
+  else echo "$ref"
+  fi
+}
+
+# True when node $1 holds image $2 with Docker's image ID $3. The classic store's ID is the config digest: crictl's
+# image id, and the name containerd's CRI keeps for it (sha256:...); the containerd store's ID is the index/manifest
+# digest: ctr's target digest of the name. Nodes without crictl are asked through ctr alone.
+node_has_image() {
+  docker exec "$1" sh -c '
+    crictl inspecti -o go-template --template "{{.status.id}}" "$1" 2>/dev/null; echo
+    ctr -n k8s.io images ls 2>/dev/null |
+      awk -v ref="$2" -v id="$3" "\$1 == ref { named = 1; print \$3 } \$1 == id { byid = 1 } END { if (named && byid) print id }"
+  ' sh "$2" "$(normalized_ref "$2")" "$3" 2>/dev/null | grep -qxF "$3"
+}
+
+# Copies local images into the nodes that do not have them yet: docker save (for the nodes' platform where the CLI
+# can) to an archive, then kind load image-archive. Works with the classic and the containerd image store alike.
 load_images() {
-  local image
+  local image id node missing archive save=(save)
+  if $SAVE_PLATFORM && [[ -n "$NODE_ARCH" ]]; then save+=(--platform "linux/$NODE_ARCH"); fi
+  mkdir -p "$WORK/archives"
   for image in "$@"; do
-    if image_present "$image"; then
-      log "loading $image into the nodes"
-      "$KIND" load docker-image "$image" --name "$CLUSTER" >/dev/null
+    id="$(docker image inspect -f '{{.Id}}' "$image")" || die "image $image is not in the local Docker"
+    missing=()
+    for node in $(nodes); do node_has_image "$node" "$image" "$id" || missing+=("$node"); done
+    if ((${#missing[@]} == 0)); then
+      log "image $image: already on every node"
+      continue
     fi
+    log "loading $image into ${#missing[@]} node(s)"
+    archive="$(mktemp "$WORK/archives/image.XXXXXX")"
+    if ! docker ${save[@]+"${save[@]}"} -o "$archive" "$image"; then
+      rm -f "$archive"
+      die "docker save $image failed"
+    fi
+    if ! "$KIND" load image-archive "$archive" --name "$CLUSTER" --nodes "$(IFS=,; echo "${missing[*]-}")" >/dev/null; then
+      rm -f "$archive"
+      die "kind load image-archive ($image) failed"
+    fi
+    rm -f "$archive"
   done
 }
 
@@ -254,8 +471,7 @@ render_manifests() {
     echo "images:"
     image_entry apache/kafka "$KAFKA_IMAGE"
     image_entry traefik "$TRAEFIK_IMAGE"
-    image_entry kok-producer "$PRODUCER_IMAGE"
-    image_entry kok-consumer "$CONSUMER_IMAGE"
+    image_entry kok-service "$SERVICE_IMAGE"
     $WITH_UI && image_entry ghcr.io/kafbat/kafka-ui "$KAFKA_UI_IMAGE"
     echo "configMapGenerator:"
     echo "  - name: kafka-cluster"
@@ -264,70 +480,109 @@ render_manifests() {
     echo "    literals:"
     echo "      - CLUSTER_ID=$KAFKA_CLUSTER_ID"
   } >"$WORK/kustomization.yaml"
-  "${KUSTOMIZE[@]}" "$WORK" >"$WORK/manifests.yaml"
+  ${KUSTOMIZE[@]+"${KUSTOMIZE[@]}"} "$WORK" >"$WORK/manifests.yaml"
 }
 
-wait_for() {  # wait_for KIND/NAME NAMESPACE TIMEOUT: kubectl's rollout progress lines, plus pod states on failure
-  log "waiting for $1 in $2"
-  if ! kc -n "$2" rollout status "$1" --timeout "$3"; then
-    kc -n "$2" get pods -o wide >&2 || true
-    die "$1 did not become ready within $3: see 'kubectl --context $CONTEXT -n $2 describe $1' and the pods' logs"
-  fi
+# wait_for KIND/NAME NAMESPACE TIMEOUT_SECONDS WHAT: a line every WAIT_INTERVAL (15) seconds saying what it waits
+# for and for how long already; on timeout the pods' states and where to look.
+WAIT_INTERVAL="${KOK_WAIT_INTERVAL:-15}"
+wait_for() {
+  local start=$SECONDS t out
+  while :; do
+    t=$SECONDS
+    if out="$(kc -n "$2" rollout status "$1" --timeout "${WAIT_INTERVAL}s" 2>&1)"; then
+      log "[$PHASE] $1 ready ($4) after $(since "$start")"
+      return 0
+    fi
+    if ((SECONDS - start >= $3)); then
+      printf '%s\n' "$out" >&2
+      kc -n "$2" get pods -o wide >&2 || true
+      die "$1 did not become ready within $3s: see 'kubectl --context $CONTEXT -n $2 describe $1' and the pods' logs"
+    fi
+    log "[$PHASE] waiting for $1 ($4) … $(since "$start")"
+    # kubectl may give up early (object not there yet): keep to one line per interval.
+    if ((SECONDS - t < WAIT_INTERVAL)); then sleep $((WAIT_INTERVAL - (SECONDS - t))); fi
+  done
 }
+
+PHASE="" PHASE_START=0 PHASE_N=0
+phase() { PHASE_N=$((PHASE_N + 1)) PHASE="$1" PHASE_START=$SECONDS; log "phase $PHASE_N/6: $1${2:+ ($2)}"; }
 
 # ---------------------------------------------------------------------------------------------------------- verbs
 
 cmd_up() {
-  check_prerequisites
-  DATA_DIR="$(mkdir -p "$DATA_DIR" && cd "$DATA_DIR" && pwd -P)"
+  local started=$SECONDS
+  if [[ -n "${PRODUCER_IMAGE:-}${CONSUMER_IMAGE:-}" ]]; then
+    die "PRODUCER_IMAGE / CONSUMER_IMAGE are replaced by SERVICE_IMAGE: one image holds both services"
+  fi
+  phase preflight "nothing is created before it passes"
+  preflight || die "preflight found problems (above, each with its fix); nothing was created. './deploy.sh doctor' runs the checks alone."
+
+  phase cluster
+  mkdir -p "$DATA_DIR" || die "cannot create the data directory $DATA_DIR"
+  DATA_DIR="$(host_path "$DATA_DIR")"
   ensure_cluster
 
+  phase images "pulled or built once on the host, loaded into the nodes as archives"
   local tag
   tag="$(source_tag)"
   KAFKA_IMAGE="${KAFKA_IMAGE:-apache/kafka:$KAFKA_VERSION}"
   TRAEFIK_IMAGE="${TRAEFIK_IMAGE:-traefik:$TRAEFIK_VERSION}"
   KAFKA_UI_IMAGE="${KAFKA_UI_IMAGE:-ghcr.io/kafbat/kafka-ui:$KAFKA_UI_VERSION}"
-  if [[ -z "${PRODUCER_IMAGE:-}" ]]; then
-    PRODUCER_IMAGE="kok-producer:$tag"
-    build_service_image producer "$PRODUCER_IMAGE"
+  if [[ -z "${SERVICE_IMAGE:-}" ]]; then
+    SERVICE_IMAGE="kok-service:$tag"
+    build_service_image "$SERVICE_IMAGE"
   fi
-  if [[ -z "${CONSUMER_IMAGE:-}" ]]; then
-    CONSUMER_IMAGE="kok-consumer:$tag"
-    build_service_image consumer "$CONSUMER_IMAGE"
-  fi
-  local images=("$KAFKA_IMAGE" "$TRAEFIK_IMAGE" "$PRODUCER_IMAGE" "$CONSUMER_IMAGE")
-  $WITH_UI && images+=("$KAFKA_UI_IMAGE")
-  load_images "${images[@]}"
+  local images=("$KAFKA_IMAGE" "$TRAEFIK_IMAGE" "$SERVICE_IMAGE") image
+  if $WITH_UI; then images+=("$KAFKA_UI_IMAGE"); fi
+  for image in ${images[@]+"${images[@]}"}; do
+    if [[ "$image" != "$SERVICE_IMAGE" ]]; then pull_once "$image"; fi
+  done
+  load_images ${images[@]+"${images[@]}"}
+  log "images: ready in $(since "$PHASE_START")"
 
+  phase apply
   render_manifests
   log "applying deploy/k8s/overlays/kind$($WITH_UI && echo ' + components/kafka-ui')"
   kc apply -f "$WORK/manifests.yaml"
   if ! $WITH_UI; then
     # A previous --with-ui run left the UI behind: this run did not ask for it.
-    kc -n "$NAMESPACE" delete deployment/kafka-ui service/kafka-ui networkpolicy/kafka-ui --ignore-not-found >/dev/null
+    kc -n "$NAMESPACE" delete deployment/kafka-ui service/kafka-ui networkpolicy/kafka-ui ingress/kafka-ui \
+      --ignore-not-found >/dev/null
   fi
 
-  wait_for deployment/traefik traefik 180s
-  # The first start pulls the Kafka image on three nodes and forms the quorum: allow for a slow network.
-  wait_for statefulset/kafka "$NAMESPACE" 600s
-  wait_for deployment/producer "$NAMESPACE" 180s
-  wait_for deployment/consumer "$NAMESPACE" 180s
-  $WITH_UI && wait_for deployment/kafka-ui "$NAMESPACE" 300s
+  phase wait "rollouts, a line every ${WAIT_INTERVAL}s"
+  wait_for deployment/traefik traefik 180 "the Ingress controller"
+  wait_for statefulset/kafka "$NAMESPACE" 600 "3 brokers, quorum"
+  wait_for deployment/producer "$NAMESPACE" 180 "2 replicas, Kafka reachable"
+  wait_for deployment/consumer "$NAMESPACE" 180 "1 replica, Kafka reachable"
+  if $WITH_UI; then wait_for deployment/kafka-ui "$NAMESPACE" 300 "the cluster UI"; fi
 
+  phase smoke
   local url
   url="$(gateway_url)"
   if $SMOKE; then
     "$HERE/smoke-check.sh" "$url"
+  else
+    log "skipped (--no-smoke)"
   fi
-  print_walkthrough "$url"
+  print_walkthrough "$url" "$((SECONDS - started))"
 }
 
+# http://ui.localhost[:port]: the UI's own host name on the same Ingress (a /ui prefix would shadow topic 'ui').
+ui_url() { local url="$1"; echo "${url/localhost/ui.localhost}"; }
+
 print_walkthrough() {
-  local url="$1"
+  local url="$1" took="$2"
   cat <<EOF
 
-Kafka on kind is up.
+Kafka on kind is up (took $((took / 60))m$((took % 60))s).
   gateway:    $url   (https on port ${HTTPS_PORT}, self-signed)
+EOF
+  if $WITH_UI; then
+    echo "  ui:         $(ui_url "$url")   (kafbat kafka-ui; *.localhost is this machine: without a browser, curl -H 'Host: ui.localhost' $url/)"
+  fi
+  cat <<EOF
   bootstrap:  $(bootstrap_servers)   (inside the cluster)
   data:       $DATA_DIR/{kafka-0,kafka-1,kafka-2}
 
@@ -341,13 +596,6 @@ Try it:
 Look around:
   kubectl --context $CONTEXT -n $NAMESPACE get pods -o wide
   kubectl --context $CONTEXT -n $NAMESPACE logs statefulset/kafka
-EOF
-  if $WITH_UI; then
-    cat <<EOF
-  kubectl --context $CONTEXT -n $NAMESPACE port-forward svc/kafka-ui 8081:8080   # then open http://localhost:8081 (kafka UI)
-EOF
-  fi
-  cat <<EOF
 
 Stop: ./deploy.sh down   (data kept; --purge deletes it)      State: ./deploy.sh status
 EOF
@@ -355,12 +603,12 @@ EOF
 
 bootstrap_servers() {
   local b out=()
-  for b in "${BROKERS[@]}"; do out+=("$b.kafka-headless.$NAMESPACE.svc.cluster.local:9092"); done
-  (IFS=,; echo "${out[*]}")
+  for b in ${BROKERS[@]+"${BROKERS[@]}"}; do out+=("$b.kafka-headless.$NAMESPACE.svc.cluster.local:9092"); done
+  (IFS=,; echo "${out[*]-}")
 }
 
 cmd_status() {
-  check_prerequisites
+  check_tools
   if ! cluster_exists; then
     echo "cluster '$CLUSTER': not created (./deploy.sh up creates it)"
     return 3
@@ -379,7 +627,7 @@ cmd_status() {
 }
 
 cmd_down() {
-  check_prerequisites
+  check_tools
   local data
   data="$(mounted_data_dir)"
   [[ -n "$data" ]] || data="$DATA_DIR"
@@ -406,30 +654,50 @@ cmd_down() {
 
 # ----------------------------------------------------------------------------------------------------------- main
 
+# The default data directory: ./data/kind, except in WSL when this checkout is on a Windows drive (/mnt/c/...):
+# Kafka on NTFS shared through Docker Desktop fails at segment renames (KAFKA-1194), so the data then lives on the
+# WSL file system.
+default_data_dir() {
+  if [[ "$ROOT" == /mnt/[a-z]/* ]] && grep -qi microsoft /proc/version 2>/dev/null; then
+    echo "${XDG_DATA_HOME:-$HOME/.local/share}/kafka-on-kind/kind"
+  else
+    echo "$ROOT/data/kind"
+  fi
+}
+
+# A path as Docker Desktop mounts it: Git Bash's /c/Users/... becomes C:/Users/...
+host_path() {
+  case "$(uname -s)" in
+    MINGW*|MSYS*|CYGWIN*) (cd "$1" && pwd -W) ;;
+    *) (cd "$1" && pwd -P) ;;
+  esac
+}
+
 main() {
   local verb=up
-  DATA_DIR="$ROOT/data/kind" DATA_DIR_GIVEN=false
+  DATA_DIR="$(default_data_dir)" DATA_DIR_GIVEN=false
   HTTP_PORT=80 HTTPS_PORT=443 WITH_UI=false PURGE=false SMOKE=true
   while (($#)); do
     case "$1" in
-      up|down|status) verb="$1" ;;
-      --data-dir) [[ $# -ge 2 ]] || die "--data-dir needs a directory"; DATA_DIR="$2" DATA_DIR_GIVEN=true; shift ;;
+      up|down|status|doctor) verb="$1" ;;
+      --data-dir) [[ $# -ge 2 ]] || usage_error "--data-dir needs a directory" "$USAGE"; DATA_DIR="$2" DATA_DIR_GIVEN=true; shift ;;
       --data-dir=*) DATA_DIR="${1#*=}" DATA_DIR_GIVEN=true ;;
-      --http-port) [[ $# -ge 2 ]] || die "--http-port needs a port"; HTTP_PORT="$2"; shift ;;
+      --http-port) [[ $# -ge 2 ]] || usage_error "--http-port needs a port" "$USAGE"; HTTP_PORT="$2"; shift ;;
       --http-port=*) HTTP_PORT="${1#*=}" ;;
-      --https-port) [[ $# -ge 2 ]] || die "--https-port needs a port"; HTTPS_PORT="$2"; shift ;;
+      --https-port) [[ $# -ge 2 ]] || usage_error "--https-port needs a port" "$USAGE"; HTTPS_PORT="$2"; shift ;;
       --https-port=*) HTTPS_PORT="${1#*=}" ;;
       --with-ui) WITH_UI=true ;;
       --purge) PURGE=true ;;
       --no-smoke) SMOKE=false ;;
       -h|--help) usage; exit 0 ;;
-      *) usage >&2; die "unknown argument: $1" ;;
+      *) usage_error "unknown argument: $1" "$USAGE" ;;
     esac
     shift
   done
-  [[ "$HTTP_PORT" =~ ^[0-9]+$ && "$HTTPS_PORT" =~ ^[0-9]+$ ]] || die "ports must be numbers"
+  [[ "$HTTP_PORT" =~ ^[0-9]+$ && "$HTTPS_PORT" =~ ^[0-9]+$ ]] || usage_error "ports must be numbers" "$USAGE"
   case "$verb" in
     up) cmd_up ;;
+    doctor) preflight ;;
     down) cmd_down ;;
     status) cmd_status ;;
   esac

@@ -23,10 +23,14 @@ trap 'rm -f "$BODY"' EXIT
 request() { curl -sS -o "$BODY" -w '%{http_code}' --max-time 15 "$@" 2>/dev/null || true; }
 
 # The Ingress can take a few seconds to pick up new endpoints after a rollout: retry the first call.
-status=000
+status=000 start=$SECONDS last=$SECONDS
 for _ in $(seq 1 30); do
   status="$(request -X POST "$URL/topic/$TOPIC")"
   [[ "$status" == 200 || "$status" == 201 ]] && break
+  if ((SECONDS - last >= 15)); then
+    say "waiting for the Ingress to route POST /topic (last answer $status) … $((SECONDS - start))s"
+    last=$SECONDS
+  fi
   sleep 2
 done
 [[ "$status" == 200 || "$status" == 201 ]] || fail "POST $URL/topic/$TOPIC answered $status: $(head -c 300 "$BODY")"

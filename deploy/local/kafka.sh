@@ -22,7 +22,8 @@ HEAP="${KAFKA_HEAP:-512m}"
 LIBS="$ROOT/.cache/kafka/$KAFKA_VERSION/libs"
 HERE="$ROOT/deploy/local/kafka"
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { script_help "$0"; }
+USAGE="deploy/local/kafka.sh up [--timeout S] | down [--purge] | status | kill N | start N | bootstrap"
 
 broker_port()     { echo $(( PORT_BASE + $1 )); }
 controller_port() { echo $(( PORT_BASE + 100 + $1 )); }
@@ -33,14 +34,14 @@ config_file()     { echo "$DIR/run/server-$1.properties"; }
 
 bootstrap() {
   local n out=()
-  for n in "${NODES[@]}"; do out+=("127.0.0.1:$(broker_port "$n")"); done
-  (IFS=,; echo "${out[*]}")
+  for n in ${NODES[@]+"${NODES[@]}"}; do out+=("127.0.0.1:$(broker_port "$n")"); done
+  (IFS=,; echo "${out[*]-}")
 }
 
 voters() {
   local n out=()
-  for n in "${NODES[@]}"; do out+=("$n@127.0.0.1:$(controller_port "$n")"); done
-  (IFS=,; echo "${out[*]}")
+  for n in ${NODES[@]+"${NODES[@]}"}; do out+=("$n@127.0.0.1:$(controller_port "$n")"); done
+  (IFS=,; echo "${out[*]-}")
 }
 
 # The pid of node N when its JVM is running (checked against the command line, so a recycled pid does not count).
@@ -110,7 +111,7 @@ check_ports_free() {
 warn_ephemeral_ports() {
   local low high n port
   read -r low high < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || return 0
-  for n in "${NODES[@]}"; do
+  for n in ${NODES[@]+"${NODES[@]}"}; do
     for port in "$(broker_port "$n")" "$(controller_port "$n")"; do
       if ((port >= low && port <= high)); then
         warn "port $port lies in the ephemeral range $low-$high: nodes may fail to start; choose KAFKA_LOCAL_PORT_BASE below $((low - 200))"
@@ -137,7 +138,7 @@ wait_ready() {
   local timeout="$1" started=$SECONDS n
   log "waiting up to ${timeout}s for 3 brokers, an in-sync RF-3 probe topic and the group coordinator"
   if ! java -cp "$LIBS/*" "$HERE/ClusterProbe.java" "$(bootstrap)" "${#NODES[@]}" "$timeout"; then
-    for n in "${NODES[@]}"; do
+    for n in ${NODES[@]+"${NODES[@]}"}; do
       node_pid "$n" >/dev/null || warn "node $n is not running; last lines of $(log_file "$n"):"
       node_pid "$n" >/dev/null || tail -n 5 "$DIR/logs/kafka-$n.out" "$(log_file "$n")" 2>/dev/null >&2 || true
     done
@@ -167,26 +168,32 @@ cmd_up() {
   local timeout=120 n
   while (($#)); do
     case "$1" in
-      --timeout) timeout="$2"; shift 2 ;;
-      *) die "unknown option for up: $1" ;;
+      --timeout) [[ $# -ge 2 ]] || usage_error "--timeout needs seconds" "$USAGE"; timeout="$2"; shift 2 ;;
+      *) usage_error "unknown option for up: $1" "$USAGE" ;;
     esac
   done
   require_java
   warn_ephemeral_ports
-  check_ports_free "${NODES[@]}"
-  for n in "${NODES[@]}"; do start_node "$n"; done
+  check_ports_free ${NODES[@]+"${NODES[@]}"}
+  for n in ${NODES[@]+"${NODES[@]}"}; do start_node "$n"; done
   wait_ready "$timeout"
   echo "bootstrap: $(bootstrap)"
 }
 
 cmd_down() {
   local purge=false n pids=()
-  [[ "${1:-}" == "--purge" ]] && purge=true
+  while (($#)); do
+    case "$1" in
+      --purge) purge=true ;;
+      *) usage_error "unknown option for down: $1" "$USAGE" ;;
+    esac
+    shift
+  done
   # Stop the nodes in parallel: a lone last controller cannot finish a controlled shutdown without a quorum.
-  for n in "${NODES[@]}"; do stop_node "$n" & pids+=($!); done
-  wait "${pids[@]}"
+  for n in ${NODES[@]+"${NODES[@]}"}; do stop_node "$n" & pids+=($!); done
+  wait ${pids[@]+"${pids[@]}"}
   if $purge; then
-    for n in "${NODES[@]}"; do rm -rf "$(data_dir "$n")"; done
+    for n in ${NODES[@]+"${NODES[@]}"}; do rm -rf "$(data_dir "$n")"; done
     rm -rf "$DIR/logs" "$DIR/run"
     log "data deleted: $DIR/kafka-{0,1,2}"
   else
@@ -196,7 +203,7 @@ cmd_down() {
 
 cmd_status() {
   local n pid
-  for n in "${NODES[@]}"; do
+  for n in ${NODES[@]+"${NODES[@]}"}; do
     if pid="$(node_pid "$n")"; then
       echo "kafka-$n: running (pid $pid) 127.0.0.1:$(broker_port "$n") data $(data_dir "$n")"
     else
@@ -222,7 +229,8 @@ main() {
     kill) n="$(node_arg "${1:-}")"; pid="$(node_pid "$n")" && kill -KILL "$pid" && log "node $n: killed (pid $pid)" ;;
     start) n="$(node_arg "${1:-}")"; require_java; check_ports_free "$n"; start_node "$n" ;;
     -h|--help|help) usage ;;
-    *) usage >&2; exit 2 ;;
+    "") usage_error "no command given" "$USAGE" ;;
+    *) usage_error "unknown command: $cmd" "$USAGE" ;;
   esac
 }
 

@@ -27,7 +27,8 @@ BUILD_DIR="${BUILD_DIR:-$ROOT/build/$BUILD_PRESET}"
 KAFKA="$ROOT/deploy/local/kafka.sh"
 SERVICES=(producer consumer)
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { script_help "$0"; }
+USAGE="./deploy.sh [up|down|status] --local [--gateway-port P] [--purge] [--keep-kafka]"
 
 service_port() { if [[ "$1" == producer ]]; then echo "$PRODUCER_PORT"; else echo "$CONSUMER_PORT"; fi; }
 service_bin()  { echo "$BUILD_DIR/services/$1/kok-$1"; }
@@ -37,16 +38,16 @@ running_pid() {
   local f="$RUN_DIR/$1.pid" pid
   [[ -f "$f" ]] || return 1
   pid="$(<"$f")"
-  [[ -n "$pid" && -d "/proc/$pid" ]] && echo "$pid"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
 }
 
 build_services() {
   local svc missing=false
   if $PREBUILT; then
-    for svc in "${SERVICES[@]}"; do [[ -x "$(service_bin "$svc")" ]] || die "$(service_bin "$svc") not found (BUILD_DIR=$BUILD_DIR)"; done
+    for svc in ${SERVICES[@]+"${SERVICES[@]}"}; do [[ -x "$(service_bin "$svc")" ]] || die "$(service_bin "$svc") not found (BUILD_DIR=$BUILD_DIR)"; done
     return
   fi
-  for svc in "${SERVICES[@]}"; do [[ -x "$(service_bin "$svc")" ]] || missing=true; done
+  for svc in ${SERVICES[@]+"${SERVICES[@]}"}; do [[ -x "$(service_bin "$svc")" ]] || missing=true; done
   # Always let the build system decide what is stale; it is quick when nothing changed.
   log "building the services (preset $BUILD_PRESET)"
   if $missing || [[ ! -f "$BUILD_DIR/build.ninja" ]]; then
@@ -68,11 +69,14 @@ start_service() {
   local svc="$1" port pid bootstrap
   port="$(service_port "$svc")"
   if pid="$(running_pid "$svc")"; then log "$svc: running (pid $pid)"; return; fi
-  port_open "$port" && die "port $port ($svc) is already in use by another process; set ${svc^^}_PORT=<port>"
+  port_open "$port" && die "port $port ($svc) is already in use by another process; set $(upper "$svc")_PORT=<port>"
   bootstrap="$("$KAFKA" bootstrap)"
   mkdir -p "$RUN_DIR" "$LOG_DIR"
+  # setsid (Linux) keeps the service out of the caller's process group; macOS has none, nohup suffices there.
+  local launch=(nohup)
+  if command -v setsid >/dev/null 2>&1; then launch=(setsid nohup); fi
   HTTP_PORT="$port" KAFKA_BOOTSTRAP_SERVERS="$bootstrap" \
-    setsid nohup "$(service_bin "$svc")" >>"$LOG_DIR/$svc.log" 2>&1 </dev/null &
+    ${launch[@]+"${launch[@]}"} "$(service_bin "$svc")" >>"$LOG_DIR/$svc.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$svc.pid"
   wait_http "http://127.0.0.1:$port/readyz" "$svc" "$LOG_DIR/$svc.log"
   log "$svc: started on http://127.0.0.1:$port (log $LOG_DIR/$svc.log)"
@@ -81,7 +85,7 @@ start_service() {
 start_gateway() {
   local pid conf="$RUN_DIR/nginx.conf"
   command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || die "nginx not found: run scripts/install-deps.sh (Debian package nginx-light)"
-  if pid="$(running_pid gateway)"; then log "gateway: running (pid $pid)"; return; fi
+  if pid="$(running_pid gateway)"; then log "nginx gateway already running (pid $pid)"; return; fi
   port_open "$GATEWAY_PORT" && die "port $GATEWAY_PORT (gateway) is already in use by another process; use --gateway-port <port>"
   mkdir -p "$RUN_DIR" "$LOG_DIR"
   sed -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@LOG_DIR@|$LOG_DIR|g" -e "s|@GATEWAY_PORT@|$GATEWAY_PORT|g" \
@@ -90,6 +94,7 @@ start_gateway() {
   PATH="$PATH:/usr/sbin" nginx -p "$RUN_DIR" -c "$conf" -e "$LOG_DIR/gateway-error.log"
   # nginx daemonizes and writes its own pid file; the gateway pid file is that one.
   ln -sf "$RUN_DIR/nginx.pid" "$RUN_DIR/gateway.pid"
+  echo "$GATEWAY_PORT" >"$RUN_DIR/gateway.port"  # for status: the port this gateway was started on
   wait_http "http://127.0.0.1:$GATEWAY_PORT/healthz" "gateway" "$LOG_DIR/gateway-error.log"
   log "gateway: started on http://localhost:$GATEWAY_PORT"
 }
@@ -125,34 +130,48 @@ EOT
 cmd_up() {
   while (($#)); do
     case "$1" in
-      --gateway-port) GATEWAY_PORT="$2"; shift 2 ;;
-      *) die "unknown option for up: $1" ;;
+      --gateway-port) [[ $# -ge 2 ]] || usage_error "--gateway-port needs a port" "$USAGE"; GATEWAY_PORT="$2"; shift 2 ;;
+      --gateway-port=*) GATEWAY_PORT="${1#*=}"; shift ;;
+      *) usage_error "unknown option for up: $1" "$USAGE" ;;
     esac
   done
   [[ "${SKIP_INSTALL:-0}" == 1 ]] || "$ROOT/scripts/install-deps.sh" build kafka
   build_services
   "$KAFKA" up >/dev/null
   local svc
-  for svc in "${SERVICES[@]}"; do start_service "$svc"; done
+  for svc in ${SERVICES[@]+"${SERVICES[@]}"}; do start_service "$svc"; done
   start_gateway
   walkthrough
 }
 
 cmd_down() {
+  local svc keep_kafka=false kafka_args=()
+  while (($#)); do
+    case "$1" in
+      --keep-kafka) keep_kafka=true ;;
+      --purge) kafka_args+=(--purge) ;;
+      *) usage_error "unknown option for down: $1" "$USAGE" ;;
+    esac
+    shift
+  done
   stop_pid gateway
-  local svc
-  for svc in "${SERVICES[@]}"; do stop_pid "$svc"; done
-  if [[ "${1:-}" == --keep-kafka ]]; then return; fi
-  "$KAFKA" down "$@"
+  for svc in ${SERVICES[@]+"${SERVICES[@]}"}; do stop_pid "$svc"; done
+  if $keep_kafka; then return; fi
+  "$KAFKA" down ${kafka_args[@]+"${kafka_args[@]}"}
 }
 
 cmd_status() {
   local name pid
-  for name in gateway "${SERVICES[@]}"; do
-    if pid="$(running_pid "$name")"; then echo "$name: running (pid $pid)"; else echo "$name: stopped"; fi
+  for name in gateway ${SERVICES[@]+"${SERVICES[@]}"}; do
+    # The gateway's process line is 'nginx: ...': the one 'gateway:' line is its URL, below.
+    local label="$name"
+    [[ "$name" == gateway ]] && label=nginx
+    if pid="$(running_pid "$name")"; then echo "$label: running (pid $pid)"; else echo "$label: stopped"; fi
   done
   "$KAFKA" status | grep -v '^bootstrap:'
-  echo "gateway: http://localhost:$GATEWAY_PORT"
+  local port="$GATEWAY_PORT"
+  if running_pid gateway >/dev/null && [[ -f "$RUN_DIR/gateway.port" ]]; then port="$(<"$RUN_DIR/gateway.port")"; fi
+  echo "gateway: http://localhost:$port"
   echo "bootstrap: $("$KAFKA" bootstrap)"
 }
 
@@ -162,9 +181,9 @@ main() {
   case "$cmd" in
     up) cmd_up "$@" ;;
     down) cmd_down "$@" ;;
-    status) cmd_status ;;
+    status) (($# == 0)) || usage_error "status takes no options: $*" "$USAGE"; cmd_status ;;
     -h|--help|help) usage ;;
-    *) usage >&2; exit 2 ;;
+    *) usage_error "unknown command: $cmd" "$USAGE" ;;
   esac
 }
 

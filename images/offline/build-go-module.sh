@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# bash 4+: runs only on the offline build host (./test.sh --kind), never on a user's machine.
 # Builds one command of a published Go module, the way `go install MODULE/CMD@VERSION` would, also for modules
 # that `go install` refuses because their go.mod has replace directives (etcd, Traefik).
 #

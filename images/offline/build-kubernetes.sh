@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# bash 4+: runs only on the offline build host (./test.sh --kind), never on a user's machine.
 # Builds the Kubernetes binaries of the offline node image (kubelet, kubeadm, kubectl, kube-apiserver,
 # kube-controller-manager, kube-scheduler, kube-proxy) from the k8s.io/kubernetes Go module.
 #

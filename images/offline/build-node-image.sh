@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# bash 4+: runs only on the offline build host (./test.sh --kind), never on a user's machine.
 # Builds the kind node image without any registry, what `kind build node-image` does online:
 #   1. binaries: Kubernetes (build-kubernetes.sh), etcd, CoreDNS, local-path-provisioner (build-go-module.sh),
 #      pause (a few lines of C, statically linked);

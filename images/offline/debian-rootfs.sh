@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# bash 4+: runs only on the offline build host (./test.sh --kind), never on a user's machine.
 # Builds a Debian root filesystem with debootstrap (from Debian's mirror) and imports it as a Docker image: the
 # base of every image of the offline run, since no registry image can be pulled.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# bash 4+: runs only on the offline build host (./test.sh --kind), never on a user's machine.
 # Makes sure a Docker engine that can run kind is available on this machine.
 #
 #   docker-engine.sh                       engine running (Debian's docker.io, started as root when none runs),

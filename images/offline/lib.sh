@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# bash 4+: runs only on the offline build host (./test.sh --kind), never on a user's machine.
 # Helpers for the offline kind build (images/offline/*.sh). Source it after scripts/lib/common.sh.
 #
 # Every step keeps its output under $OFFLINE_CACHE and a stamp file holding a hash of its inputs (versions, the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# bash 4+: runs only on the offline build host (./test.sh --kind), never on a user's machine.
 # A runc in front of the real one that removes CAP_SYS_RESOURCE from the capabilities a container asks for, when
 # (and only when) this process's own capability bounding set lacks it.
 #

@@ -29,10 +29,10 @@ APT_LISTS_FRESH=false
 apt_install() {
   local apt=(apt-get -o DPkg::Lock::Timeout=600 -qq)
   if ! $APT_LISTS_FRESH; then
-    as_root "${apt[@]}" update
+    as_root ${apt[@]+"${apt[@]}"} update
     APT_LISTS_FRESH=true
   fi
-  as_root env DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y "$@" >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive ${apt[@]+"${apt[@]}"} install -y "$@" >/dev/null
 }
 
 # True when something accepts TCP connections on 127.0.0.1:$1.
@@ -42,3 +42,22 @@ port_open() {
 
 # Elapsed seconds since $1 (a value of $SECONDS).
 since() { echo "$(( SECONDS - $1 ))s"; }
+
+# The --help text of script $1: its leading comment block (after the shebang, up to the first line that is not a
+# comment), without the '# ' and without shellcheck directives. No fixed line numbers, so the text can grow.
+script_help() {
+  awk 'NR == 1 && /^#!/ { next }
+       /^#/ { if ($0 ~ /^# *shellcheck /) next; sub(/^# ?/, ""); print; next }
+       { exit }' "$1"
+}
+
+# usage_error MESSAGE USAGE: a wrong argument gets one line saying what was wrong and the usage line, on stderr,
+# and exit status 2 (no full help: --help prints that).
+usage_error() {
+  printf 'error: %s\n' "$1" >&2
+  printf 'usage: %s   (--help for more)\n' "$2" >&2
+  exit 2
+}
+
+# Upper case, as bash 4's ${x^^} (bash 3.2 lacks it).
+upper() { printf '%s' "$1" | tr '[:lower:]' '[:upper:]'; }

@@ -27,7 +27,8 @@ fail() {  # fail NAME [DETAILS]
   [[ -z "${2:-}" ]] || printf '%s\n' "$2" | sed 's/^/        /'
 }
 
-if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
+if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then script_help "$0"; exit 0; fi
+(($# == 0)) || usage_error "unknown argument: $1" "tests/deploy/run-checks.sh"
 
 scripts/install-k8s-tools.sh --check >/dev/null 2>&1 || scripts/install-k8s-tools.sh
 mkdir -p "$OUT"
@@ -66,17 +67,14 @@ resources:
 components:
   - ../../../deploy/k8s/components/kafka-ui
 EOF
-declare -A RENDER=(
-  [base]=deploy/k8s/base
-  [kind]=deploy/k8s/overlays/kind
-  [cloud]=deploy/k8s/overlays/cloud
-  [kind-with-ui]=.cache/deploy-checks/kind-with-ui
-)
-for name in base kind cloud kind-with-ui; do
-  if out="$("$KUSTOMIZE" build "${RENDER[$name]}" 2>&1 >"$OUT/$name.yaml")"; then
-    pass "kustomize build ${RENDER[$name]}"
+# name=directory pairs (a plain list: bash 3.2 has no associative arrays).
+for entry in base=deploy/k8s/base kind=deploy/k8s/overlays/kind cloud=deploy/k8s/overlays/cloud \
+             kind-with-ui=.cache/deploy-checks/kind-with-ui; do
+  name="${entry%%=*}" dir="${entry#*=}"
+  if out="$("$KUSTOMIZE" build "$dir" 2>&1 >"$OUT/$name.yaml")"; then
+    pass "kustomize build $dir"
   else
-    fail "kustomize build ${RENDER[$name]}" "$out"
+    fail "kustomize build $dir" "$out"
     continue
   fi
   if out="$("$VENV/bin/kubernetes-validate" --kubernetes-version "$KUBERNETES_VERSION" --strict --quiet \
@@ -131,7 +129,7 @@ fi
 echo
 if ((failed)); then
   echo "deployment checks failed:"
-  printf '  - %s\n' "${failures[@]}"
+  printf '  - %s\n' ${failures[@]+"${failures[@]}"}
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
 ((failed == 0))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import socket
 import subprocess
 from pathlib import Path
@@ -16,8 +17,8 @@ from conftest import ROOT, read_versions
 
 SCRIPT = ROOT / "deploy" / "kind" / "deploy-kind.sh"
 STUBS = Path(__file__).parent / "stubs"
-IMAGE_OVERRIDES = ("KAFKA_IMAGE", "TRAEFIK_IMAGE", "KAFKA_UI_IMAGE", "PRODUCER_IMAGE", "CONSUMER_IMAGE",
-                   "KIND_NODE_IMAGE", "BUILDER_IMAGE", "RUNTIME_IMAGE", "KIND_CLUSTER_NAME", "KIND_LISTEN_ADDRESS")
+IMAGE_OVERRIDES = ("KAFKA_IMAGE", "TRAEFIK_IMAGE", "KAFKA_UI_IMAGE", "SERVICE_IMAGE", "PRODUCER_IMAGE", "CONSUMER_IMAGE",
+                   "KIND_NODE_IMAGE", "BUILDER_IMAGE", "RUNTIME_IMAGE", "KIND_CLUSTER_NAME", "KIND_LISTEN_ADDRESS", "JOBS")
 
 
 def free_port() -> int:
@@ -33,11 +34,20 @@ class Deploy:
         self.data = tmp_path / "data & dir's"  # to catch quoting and escaping mistakes
         self.http_port = free_port()
         self.https_port = free_port()
-        self.env = {k: v for k, v in os.environ.items() if k not in IMAGE_OVERRIDES}
-        self.env.update(PATH=f"{STUBS}{os.pathsep}{os.environ['PATH']}", STUB_STATE=str(self.state))
+        self.env = {k: v for k, v in os.environ.items() if k not in IMAGE_OVERRIDES and not k.startswith("STUB_")}
+        # Linux inotify limits as kind wants them (a test sets others); one progress line per second.
+        self.inotify = tmp_path / "inotify"
+        self.inotify.mkdir()
+        self.set_inotify(8192, 524288)
+        self.env.update(PATH=f"{STUBS}{os.pathsep}{os.environ['PATH']}", STUB_STATE=str(self.state),
+                        KOK_INOTIFY_DIR=str(self.inotify), KOK_WAIT_INTERVAL="1")
 
-    def run(self, *args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
-        result = subprocess.run([str(SCRIPT), *args], env={**self.env, **(env or {})}, cwd=ROOT,
+    def set_inotify(self, instances: int, watches: int):
+        (self.inotify / "max_user_instances").write_text(f"{instances}\n")
+        (self.inotify / "max_user_watches").write_text(f"{watches}\n")
+
+    def run(self, *args: str, env: dict | None = None, check: bool = True, script: Path = SCRIPT) -> subprocess.CompletedProcess:
+        result = subprocess.run([str(script), *args], env={**self.env, **(env or {})}, cwd=ROOT,
                                 capture_output=True, text=True, timeout=120, check=False)
         if check:
             assert result.returncode == 0, f"{args} failed:\n{result.stdout}\n{result.stderr}"
@@ -102,23 +112,39 @@ def test_up_creates_the_cluster_the_issue_describes(deploy):
         assert st.st_uid == 1000 or (st.st_mode & 0o777) == 0o777
 
 
-def test_up_builds_loads_and_applies_pinned_images(deploy):
+def test_up_builds_one_service_image_loads_archives_and_applies_pinned_images(deploy):
     before = inputs_digest()
     deploy.up()
     versions = read_versions()
     calls = deploy.calls()
-    builds = [c for c in calls if c.startswith("docker build")]
-    assert len(builds) == 2 and any("SERVICE=producer" in b for b in builds) and any("SERVICE=consumer" in b for b in builds)
+    builds = [c for c in calls if c.startswith("docker build ") and "--help" not in c]
+    # One build for both services, bounded jobs, no provenance attestation (docker save would miss its manifest).
+    assert len(builds) == 1, builds
+    assert "--build-arg JOBS=2" in builds[0] and "--provenance=false" in builds[0]
     images = deploy.images()
     tag = images["producer"].split(":", 1)[1]
     commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                             check=False).stdout.strip()
     assert tag != "latest" and (not commit or tag.startswith(commit)), tag
-    assert images == {"producer": f"kok-producer:{tag}", "consumer": f"kok-consumer:{tag}",
+    service = f"kok-service:{tag}"
+    assert images == {"producer": service, "consumer": service,
                       "kafka": f"apache/kafka:{versions['KAFKA_VERSION']}",
                       "traefik": f"traefik:{versions['TRAEFIK_VERSION']}"}
-    for image in (images["producer"], images["consumer"]):
-        assert f"kind load docker-image {image} --name kok" in calls
+    commands = {d["metadata"]["name"]: d["spec"]["template"]["spec"]["containers"][0].get("command")
+                for d in deploy.applied() if d["kind"] == "Deployment" and d["metadata"]["name"] in ("producer", "consumer")}
+    assert commands == {"producer": ["/usr/local/bin/kok-producer"], "consumer": ["/usr/local/bin/kok-consumer"]}
+    # Registry images are pulled once on the host; every image goes to the nodes as an archive, never by
+    # 'kind load docker-image' (which fails with the containerd image store).
+    assert f"docker pull apache/kafka:{versions['KAFKA_VERSION']}" in calls
+    assert f"docker pull traefik:{versions['TRAEFIK_VERSION']}" in calls
+    assert not [c for c in calls if c.startswith("docker pull kok-service")]
+    assert not [c for c in calls if "load docker-image" in c]
+    for image in (service, f"apache/kafka:{versions['KAFKA_VERSION']}", f"traefik:{versions['TRAEFIK_VERSION']}"):
+        saves = [c for c in calls if c.startswith("docker save ") and c.endswith(" " + image)]
+        assert len(saves) == 1 and "--platform linux/amd64" in saves[0], (image, saves)
+    loads = [c for c in calls if c.startswith("kind load image-archive")]
+    assert len(loads) == 3 and all("--name kok --nodes kok-control-plane,kok-worker,kok-worker2,kok-worker3" in c for c in loads)
+    assert not list((ROOT / ".cache" / "kind-deploy" / "archives").glob("image.*")), "archives are removed"
     cluster = [d for d in deploy.applied() if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("kafka-cluster")]
     assert cluster[0]["data"] == {"CLUSTER_ID": versions["KAFKA_CLUSTER_ID"]}
     for what in ("deployment/traefik", "statefulset/kafka", "deployment/producer", "deployment/consumer"):
@@ -126,12 +152,69 @@ def test_up_builds_loads_and_applies_pinned_images(deploy):
     # A deploy never modifies the repository (its scratch files live in the ignored .cache/).
     assert inputs_digest() == before
 
-    # A second run repairs or does nothing: no new cluster, no rebuild.
+    # A second run repairs or does nothing: no new cluster, no rebuild, no pull, no image loaded again.
+    (deploy.state / "calls").unlink()
+    result = deploy.up()
+    again = deploy.calls()
+    assert not [c for c in again if c.startswith(("kind create", "docker build ", "docker pull", "docker save", "kind load"))
+                and "--help" not in c], again
+    assert "already on every node" in result.stderr
+    assert deploy.images()["producer"] == images["producer"]
+
+
+def test_a_node_that_lacks_an_image_gets_it_and_only_it(deploy):
+    deploy.up()
+    # worker2 lost the Kafka image (e.g. its containerd was reset): only it is loaded again.
+    kafka = f"apache/kafka:{read_versions()['KAFKA_VERSION']}"
+    held = (deploy.state / "node-images").read_text().splitlines()
+    (deploy.state / "node-images").write_text("".join(
+        line + "\n" for line in held if not line.startswith(f"kok-worker2 {kafka} ")))
     (deploy.state / "calls").unlink()
     deploy.up()
-    again = deploy.calls()
-    assert not [c for c in again if c.startswith(("kind create", "docker build"))]
-    assert deploy.images()["producer"] == images["producer"]
+    loads = [c for c in deploy.calls() if c.startswith("kind load image-archive")]
+    assert len(loads) == 1 and loads[0].endswith("--nodes kok-worker2"), loads
+
+
+def test_a_changed_local_image_is_loaded_again(deploy):
+    deploy.up()
+    # The node holds an image of the same name but another ID (an older build): it is replaced.
+    held = (deploy.state / "node-images").read_text().replace("sha256:", "sha256:old")
+    (deploy.state / "node-images").write_text(held)
+    (deploy.state / "calls").unlink()
+    deploy.up()
+    assert len([c for c in deploy.calls() if c.startswith("kind load image-archive")]) == 3
+
+
+def test_a_failed_pull_says_what_to_do(deploy):
+    result = deploy.up(env={"STUB_PULL_FAIL": "1"}, check=False)
+    assert result.returncode != 0
+    assert "docker login" in result.stderr and "toomanyrequests" in result.stderr
+    assert not [c for c in deploy.calls() if c.startswith("kind load")]
+
+
+def test_without_buildx_the_legacy_builder_builds_the_same_dockerfile_without_the_cache_mount(deploy):
+    result = deploy.up(env={"STUB_BUILDX": "0", "STUB_PROVENANCE": "0", "STUB_SAVE_PLATFORM": "0", "JOBS": "1"})
+    assert "legacy builder" in result.stderr and "docker-buildx" in result.stderr
+    (build,) = [c for c in deploy.calls() if c.startswith("docker build ") and "--help" not in c]
+    assert "--provenance" not in build and "--build-arg JOBS=1" in build
+    built = (deploy.state / "built.Dockerfile").read_text()
+    assert not [line for line in built.splitlines() if line.startswith("RUN --mount")]
+    assert [line for line in (ROOT / "images/service/Dockerfile").read_text().splitlines() if line.startswith("RUN --mount")]
+    assert "cmake --build --preset release --target kok-producer kok-consumer" in built
+    saves = [c for c in deploy.calls() if c.startswith("docker save ") and "--help" not in c]
+    assert saves and not [c for c in saves if "--platform" in c]
+
+
+def test_an_old_client_uses_the_engines_buildkit(deploy):
+    result = deploy.up(env={"STUB_BUILDX": "0", "STUB_CLIENT_VERSION": "20.10.24+dfsg1"})
+    assert "the engine's BuildKit" in result.stderr
+    assert "RUN --mount=type=cache" in (deploy.state / "built.Dockerfile").read_text()
+
+
+def test_the_per_service_image_variables_are_refused(deploy):
+    result = deploy.up(env={"PRODUCER_IMAGE": "kok-producer:1"}, check=False)
+    assert result.returncode != 0 and "SERVICE_IMAGE" in result.stderr
+    assert not deploy.calls(), "refused before anything ran"
 
 
 def test_every_image_can_be_overridden(deploy):
@@ -139,16 +222,19 @@ def test_every_image_can_be_overridden(deploy):
         "KIND_NODE_IMAGE": "kindest/node:v1.34.0-offline",
         "KAFKA_IMAGE": "localhost:5000/kafka:4.4.0-offline",
         "TRAEFIK_IMAGE": "traefik:v3.6.12-offline",
-        "PRODUCER_IMAGE": "kok-producer:given",
-        "CONSUMER_IMAGE": "kok-consumer@sha256:" + "a" * 64,
+        "SERVICE_IMAGE": "kok-service@sha256:" + "a" * 64,
         "KAFKA_UI_IMAGE": "kafka-ui:offline",
     }
+    # Given images are local (the offline proof's): none is pulled, all are loaded as archives.
+    (deploy.state / "images").write_text("".join(v + "\n" for k, v in overrides.items() if k != "KIND_NODE_IMAGE"))
     deploy.up("--with-ui", env=overrides)
     config = yaml.safe_load((deploy.state / "cluster.yaml").read_text())
     assert {n["image"] for n in config["nodes"]} == {overrides["KIND_NODE_IMAGE"]}
-    assert not [c for c in deploy.calls() if c.startswith("docker build")]
+    calls = deploy.calls()
+    assert not [c for c in calls if c.startswith(("docker build ", "docker pull")) and "--help" not in c]
+    assert len([c for c in calls if c.startswith("kind load image-archive")]) == 4
     assert deploy.images() == {"kafka": overrides["KAFKA_IMAGE"], "traefik": overrides["TRAEFIK_IMAGE"],
-                               "producer": overrides["PRODUCER_IMAGE"], "consumer": overrides["CONSUMER_IMAGE"],
+                               "producer": overrides["SERVICE_IMAGE"], "consumer": overrides["SERVICE_IMAGE"],
                                "kafka-ui": overrides["KAFKA_UI_IMAGE"]}
 
 
@@ -178,7 +264,7 @@ def test_status_prints_gateway_and_bootstrap(deploy):
     assert result.returncode != 0 and "not created" in result.stdout
     deploy.up()
     lines = deploy.run("status").stdout.splitlines()
-    assert f"gateway: http://localhost:{deploy.http_port}" in lines
+    assert [line for line in lines if line.startswith("gateway:")] == [f"gateway: http://localhost:{deploy.http_port}"]
     bootstrap = [line for line in lines if line.startswith("bootstrap: ")]
     assert bootstrap == ["bootstrap: " + ",".join(
         f"kafka-{n}.kafka-headless.kok.svc.cluster.local:9092" for n in range(3))]
@@ -198,4 +284,196 @@ def test_down_keeps_the_data_and_purge_deletes_it(deploy):
 def test_help_and_bad_arguments(deploy):
     assert "deploy-kind.sh [up]" in deploy.run("--help").stdout
     result = deploy.run("--bogus", check=False)
-    assert result.returncode != 0 and "unknown argument" in result.stderr
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == ["error: unknown argument: --bogus", result.stderr.splitlines()[1]]
+    assert result.stderr.splitlines()[1].startswith("usage: ./deploy.sh [up|down|status|doctor]")
+
+
+DEPLOY = ROOT / "deploy.sh"
+
+
+@pytest.mark.parametrize("args, what", [
+    (["bogus"], "unknown argument: bogus"),
+    (["up", "--bogus"], "unknown argument: --bogus"),
+    (["--http-port"], "--http-port needs a port"),
+    (["--local", "--bogus"], "unknown command: --bogus"),
+    (["up", "--local", "--bogus"], "unknown option for up: --bogus"),
+    (["down", "--local", "--bogus"], "unknown option for down: --bogus"),
+    (["status", "--local", "--bogus"], "status takes no options: --bogus"),
+])
+def test_a_wrong_argument_gets_one_line_and_the_usage_in_every_mode(deploy, args, what):
+    result = deploy.run(*args, check=False, script=DEPLOY)
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2, result.stderr
+    assert lines[0] == f"error: {what}"
+    assert lines[1].startswith("usage: ./deploy.sh ") and "(--help for more)" in lines[1]
+    assert not deploy.calls(), "nothing ran"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--help", "--local"], ["--local", "--help"], ["down", "--help"]])
+def test_help_is_the_leading_comment_block_only(deploy, args):
+    out = deploy.run(*args, script=DEPLOY).stdout
+    assert out.strip() and "set -euo" not in out and "shellcheck" not in out and "#!" not in out
+    assert not any(line.startswith("# ") for line in out.splitlines())
+
+
+HELP_SCRIPTS = ["deploy.sh", "deploy/kind/deploy-kind.sh", "deploy/local/local.sh", "deploy/local/kafka.sh",
+                "scripts/install-deps.sh", "scripts/install-k8s-tools.sh", "test.sh", "tests/kind/run.sh",
+                "tests/deploy/run-checks.sh", "bench/run.sh"]
+
+
+@pytest.mark.parametrize("script", HELP_SCRIPTS)
+def test_every_script_prints_its_whole_comment_block_as_help(script):
+    path = ROOT / script
+    lines = path.read_text().splitlines()
+    block = []
+    for line in lines[1:]:
+        if not line.startswith("#"):
+            break
+        if not line.startswith("# shellcheck"):
+            block.append(line[2:] if line.startswith("# ") else line[1:])
+    result = subprocess.run([str(path), "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == block
+    assert not re.search(r"sed -n '\d+,\d+p' \"\$0\"", path.read_text()), "no fixed line ranges"
+
+
+def test_local_status_prints_one_gateway_and_one_bootstrap_line(deploy, tmp_path):
+    env = {"KAFKA_LOCAL_DIR": str(tmp_path / "local"), "GATEWAY_PORT": "18999"}
+    run = tmp_path / "local" / "run"
+    run.mkdir(parents=True)
+    # A gateway that runs (this test's own pid stands in for nginx) and was started on another port.
+    (run / "gateway.pid").write_text(f"{os.getpid()}\n")
+    (run / "gateway.port").write_text("18123\n")
+    lines = deploy.run("status", "--local", env=env, script=DEPLOY).stdout.splitlines()
+    assert [line for line in lines if line.startswith("gateway:")] == ["gateway: http://localhost:18123"]
+    assert len([line for line in lines if line.startswith("bootstrap: ")]) == 1
+    assert f"nginx: running (pid {os.getpid()})" in lines
+    (run / "gateway.pid").unlink()
+    lines = deploy.run("status", "--local", env=env, script=DEPLOY).stdout.splitlines()
+    assert [line for line in lines if line.startswith("gateway:")] == ["gateway: http://localhost:18999"]
+
+
+# ------------------------------------------------------------------------------------------------------ preflight
+
+def test_doctor_runs_the_checks_alone_and_creates_nothing(deploy):
+    result = deploy.run("doctor", "--data-dir", str(deploy.data), "--http-port", str(deploy.http_port),
+                        "--https-port", str(deploy.https_port))
+    for what in ("docker: Docker Engine 29.0.1", "classic image store", "memory for Docker", "inotify limits",
+                 f"ports {deploy.http_port}/{deploy.https_port}: free", "GiB free for the data", "builder: BuildKit",
+                 "kind v0.30.0", "kubectl v1.34.1"):
+        assert what in result.stderr, what
+    assert "preflight: ok" in result.stderr
+    assert not deploy.data.exists() and not (deploy.state / "cluster").exists()
+    assert not [c for c in deploy.calls() if c.startswith(("kind create", "docker build ", "docker pull", "docker save",
+                                                          "kubectl --context")) and "--help" not in c]
+
+
+def doctor(deploy, **env):
+    return deploy.run("doctor", "--data-dir", str(deploy.data), "--http-port", str(deploy.http_port),
+                      "--https-port", str(deploy.https_port), env=env, check=False)
+
+
+@pytest.mark.parametrize("env, problem, fix", [
+    ({"STUB_DOCKER_DOWN": "1"}, "Docker is installed but not reachable", "systemctl start docker"),
+    ({"STUB_MEM": str(3 * 2**30)}, "memory for Docker: 3072 MiB", "Settings > Resources > Memory"),
+])
+def test_doctor_fails_with_the_fix(deploy, env, problem, fix):
+    result = doctor(deploy, **env)
+    assert result.returncode != 0
+    (line,) = [line for line in result.stderr.splitlines() if "FAIL" in line]
+    assert problem in line
+    assert fix in result.stderr
+    assert "preflight: 1 problem(s)" in result.stderr
+
+
+def test_doctor_warns_below_six_gib(deploy):
+    result = doctor(deploy, STUB_MEM=str(5 * 2**30))
+    assert result.returncode == 0 and "warn  memory for Docker: 5120 MiB" in result.stderr
+
+
+def test_doctor_reports_low_inotify_limits_with_the_sysctl_commands(deploy):
+    deploy.set_inotify(128, 8192)
+    result = doctor(deploy)
+    assert result.returncode != 0
+    assert "max_user_instances=128 (need 512)" in result.stderr
+    assert "sudo sysctl fs.inotify.max_user_instances=512 fs.inotify.max_user_watches=524288" in result.stderr
+    assert "/etc/sysctl.d/" in result.stderr
+
+
+def test_doctor_finds_a_taken_port(deploy):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        result = deploy.run("doctor", "--data-dir", str(deploy.data), "--http-port", str(port),
+                            "--https-port", str(deploy.https_port), check=False)
+    assert result.returncode != 0
+    assert f"port(s) {port} taken" in result.stderr and "--http-port 8080" in result.stderr
+
+
+def test_up_stops_before_creating_anything_when_the_preflight_fails(deploy):
+    result = deploy.up(env={"STUB_MEM": str(2 * 2**30)}, check=False)
+    assert result.returncode != 0 and "nothing was created" in result.stderr
+    assert not [c for c in deploy.calls() if c.startswith(("kind create", "docker build ", "docker pull"))
+                and "--help" not in c]
+
+
+@pytest.mark.parametrize("env, says", [
+    ({"STUB_OS": "Docker Desktop", "STUB_DRIVER_STATUS": '["driver-type","io.containerd.snapshotter.v1"]'},
+     "docker: Docker Desktop 29.0.1 (Docker Desktop, linux/amd64, containerd image store"),
+    ({"STUB_SECURITY": '"name=seccomp,profile=builtin","name=rootless","name=cgroupns"'}, "docker: rootless Docker"),
+    ({"STUB_ARCH": "aarch64"}, "linux/arm64"),
+    ({"STUB_KIND_VERSION": "v0.27.0"}, "warn  kind v0.27.0 found, the project pins"),
+    ({"STUB_KUBECTL_VERSION": "v1.30.2"}, "warn  kubectl v1.30.2 is more than one minor version away"),
+])
+def test_doctor_says_which_docker_and_tools_it_found(deploy, env, says):
+    result = doctor(deploy, **env)
+    assert result.returncode == 0, result.stderr
+    assert says in result.stderr
+
+
+def test_docker_desktop_skips_the_host_inotify_check(deploy):
+    deploy.set_inotify(128, 8192)
+    result = doctor(deploy, STUB_OS="Docker Desktop")
+    assert result.returncode == 0 and "inotify limits" not in result.stderr
+
+
+def test_arm64_nodes_get_arm64_archives(deploy):
+    deploy.up(env={"STUB_ARCH": "aarch64"})
+    saves = [c for c in deploy.calls() if c.startswith("docker save ") and "--help" not in c]
+    assert saves and all("--platform linux/arm64" in c for c in saves)
+
+
+def test_the_broker_directories_are_writable_for_uid_1000_whoever_runs_it(deploy):
+    deploy.up()
+    for n in range(3):
+        st = (deploy.data / f"kafka-{n}").stat()
+        if os.getuid() == 0:
+            assert st.st_uid == 1000
+        else:
+            # Not only when the caller is not uid 1000: rootless Docker and Docker Desktop map uids their own way.
+            assert (st.st_mode & 0o777) == 0o777
+
+
+# ------------------------------------------------------------------------------------------------------- progress
+
+def test_waits_say_what_they_wait_for_and_for_how_long(deploy, tmp_path):
+    # The stand-in kubectl answers 'not yet' twice for the brokers.
+    result = deploy.up(env={"STUB_ROLLOUT_PENDING": "statefulset/kafka:2"})
+    lines = [line for line in result.stderr.splitlines() if "waiting for statefulset/kafka" in line]
+    assert len(lines) == 2, result.stderr
+    assert all("(3 brokers, quorum)" in line and "[wait]" in line for line in lines)
+    assert re.search(r"… \d+s$", lines[-1])
+    assert "statefulset/kafka ready (3 brokers, quorum) after" in result.stderr
+    for n, name in enumerate(("preflight", "cluster", "images", "apply", "wait", "smoke"), 1):
+        assert f"phase {n}/6: {name}" in result.stderr
+    assert re.search(r"Kafka on kind is up \(took \d+m\d+s\)", result.stdout)
+    assert f"gateway:    http://localhost:{deploy.http_port}" in result.stdout
+
+
+def test_with_ui_prints_its_url(deploy):
+    result = deploy.up("--with-ui")
+    assert f"ui:         http://ui.localhost:{deploy.http_port}" in result.stdout
+    assert "port-forward" not in result.stdout

@@ -1,12 +1,13 @@
-"""The service image's Dockerfile: pinned bases (overridable), the host build's Debian packages, a non-root runtime,
-and targets that exist in the CMake project."""
+"""The service image's Dockerfile: pinned bases (overridable), the host build's Debian packages, one compile of both
+services (bounded jobs, cache mount, stripped), a non-root runtime, and targets that exist in the CMake project."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, find
 
 DOCKERFILE = ROOT / "images" / "service" / "Dockerfile"
 IGNORE = ROOT / "images" / "service" / "Dockerfile.dockerignore"
@@ -45,13 +46,38 @@ def test_build_stage_uses_the_host_build_packages():
     assert "cmake --preset release" in build
 
 
+def test_one_build_compiles_both_services_with_bounded_jobs_and_strips_them():
+    build = stages()[1]
+    runs = [i for i in build if "cmake --build" in i]
+    assert len(runs) == 1, "both services in one compile"
+    (run,) = runs
+    assert "cmake --build --preset release --target kok-producer kok-consumer -j \"${JOBS}\"" in run
+    assert "ARG JOBS=2" in build, "bounded by default, overridable"
+    # BuildKit cache mount of the build tree (the legacy builder gets a copy without it: deploy-kind.sh).
+    assert run.startswith("RUN --mount=type=cache,") and "target=/src/build" in run
+    for binary in ("kok-producer", "kok-consumer"):
+        assert re.search(rf"install -D -s -m 0755 \S+/{binary} /out/usr/local/bin/{binary}", run), f"{binary} stripped"
+
+
+def test_release_preset_builds_with_werror():
+    presets = json.loads((ROOT / "CMakePresets.json").read_text())
+    configure = {p["name"]: p for p in presets["configurePresets"]}
+    release = configure["release"]
+    chain = [release] + [configure[p] for p in ([release["inherits"]] if isinstance(release.get("inherits"), str)
+                                                else release.get("inherits", []))]
+    assert any(p.get("cacheVariables", {}).get("KOK_WARNINGS_AS_ERRORS") == "ON" for p in chain)
+
+
 def test_runtime_stage_is_slim_and_non_root():
     runtime = stages()[2]
     users = [i.split()[1] for i in runtime if i.upper().startswith("USER ")]
     assert users and re.fullmatch(r"[1-9]\d*:[1-9]\d*", users[-1]), "numeric, non-root USER"
     assert not [i for i in runtime if re.search(r"\bapt-get install\b.*\b(g\+\+|cmake|-dev)\b", i)]
-    entrypoint = [i for i in runtime if i.upper().startswith("ENTRYPOINT")]
-    assert entrypoint and entrypoint[-1].startswith('ENTRYPOINT ["'), "exec form, so SIGTERM reaches the service"
+    assert "COPY --from=build /out/usr/local/bin/ /usr/local/bin/" in runtime
+    # No fixed entry point: each Deployment's command names its binary (exec form there, so SIGTERM reaches it).
+    assert not [i for i in runtime if i.upper().startswith("ENTRYPOINT")]
+    cmd = [i for i in runtime if i.upper().startswith("CMD")]
+    assert cmd and cmd[-1].startswith('CMD ["'), "exec form"
 
 
 def test_build_context_leaves_out_local_state():
@@ -60,10 +86,20 @@ def test_build_context_leaves_out_local_state():
 
 
 @pytest.mark.parametrize("service", ["producer", "consumer"])
-def test_service_target_exists(service):
+def test_service_target_exists_and_each_deployment_runs_its_binary(service, kind_manifests):
     cmake = (ROOT / "services" / service / "CMakeLists.txt").read_text()
     targets = re.findall(r"add_executable\(\s*([\w.-]+)", cmake)
-    if not targets:
-        pytest.skip(f"services/{service} defines no executable yet")
-    # The Dockerfile's default TARGET is kok-${SERVICE}.
     assert f"kok-{service}" in targets
+    deployment = find(kind_manifests, "Deployment", service, "kok")
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert container["image"].split(":")[0] == "kok-service"
+    assert container["command"] == [f"/usr/local/bin/kok-{service}"]
+    assert container["imagePullPolicy"] == "IfNotPresent"
+
+
+def test_the_legacy_builder_gets_the_same_build_context():
+    """The legacy builder (no buildx) ignores <Dockerfile>.dockerignore and reads only the context's .dockerignore."""
+    def entries(path):
+        return [line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
+
+    assert entries(ROOT / ".dockerignore") == entries(IGNORE)

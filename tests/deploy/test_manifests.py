@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import env_of, find, read_versions, workloads
+from conftest import ROOT, env_of, find, read_versions, workloads
 
 NAMESPACE = "kok"
 
@@ -308,3 +308,59 @@ def test_services_listen_where_probes_and_services_point(manifests):
         service = find(manifests, "Service", name, NAMESPACE)
         assert service["spec"]["ports"][0]["port"] == port
         assert service["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
+
+
+def test_brokers_log_to_the_console_only(manifests):
+    """The apache/kafka image's default log4j2 config writes rolling files (and kafka-run-class.sh GC logs) into
+    /opt/kafka/logs, a size-limited emptyDir: the brokers read a console-only config from a ConfigMap instead."""
+    import yaml
+
+    sts, container = kafka_container(manifests)
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    mounts = {m["mountPath"]: m for m in container["volumeMounts"]}
+    volumes = {v["name"]: v for v in sts["spec"]["template"]["spec"]["volumes"]}
+    # kafka-server-start.sh uses KAFKA_LOG4J_OPTS instead of its own config/log4j2.yaml when it is set.
+    match = re.fullmatch(r"-Dlog4j2\.configurationFile=(/\S+)/(log4j2\.yaml)", env["KAFKA_LOG4J_OPTS"])
+    assert match, env["KAFKA_LOG4J_OPTS"]
+    directory, name = match.groups()
+    assert directory != "/opt/kafka/config", "not where the image writes its own config at start"
+    mount = mounts[directory]
+    assert mount.get("readOnly") is True
+    config_map_name = volumes[mount["name"]]["configMap"]["name"]
+    (config_map,) = [o for o in manifests if o["kind"] == "ConfigMap" and o["metadata"]["name"] == config_map_name]
+    config = yaml.safe_load(config_map["data"][name])["Configuration"]
+    appenders = config["Appenders"]
+    assert list(appenders) == ["Console"], "no RollingFile / File appender"
+    refs = [r["ref"] for r in config["Loggers"]["Root"]["AppenderRef"]]
+    assert refs == [appenders["Console"]["name"]]
+    for logger in config["Loggers"].get("Logger", []):
+        assert "AppenderRef" not in logger or all(r["ref"] == appenders["Console"]["name"] for r in logger["AppenderRef"])
+    # kafka-run-class.sh -loggc writes 100 MB GC files unless KAFKA_GC_LOG_OPTS is set: to the console here.
+    gc = env["KAFKA_GC_LOG_OPTS"]
+    assert gc and "file=" not in gc and ":stderr" in gc
+
+
+def test_the_test_broker_image_honours_the_same_log_settings():
+    run = (ROOT / "images" / "offline" / "broker" / "docker" / "run").read_text()
+    java = run[run.index("exec java"):]
+    assert "${KAFKA_LOG4J_OPTS:-" in java and "${KAFKA_GC_LOG_OPTS:-}" in java
+
+
+def test_the_ui_has_its_own_host_on_the_ingress():
+    from conftest import rendered
+
+    objects = rendered("kind+ui")
+    ingress = find(objects, "Ingress", "kafka-ui", "kok")
+    (rule,) = ingress["spec"]["rules"]
+    assert rule["host"] == "ui.localhost"
+    (path,) = rule["http"]["paths"]
+    assert path["path"] == "/" and path["backend"]["service"] == {"name": "kafka-ui", "port": {"name": "http"}}
+    assert ingress["spec"]["ingressClassName"] == "traefik"
+    # The API's Ingress has no host: the UI takes no path of it (a /ui prefix would shadow topic 'ui').
+    api = find(objects, "Ingress", "kok", "kok")
+    assert all("host" not in r for r in api["spec"]["rules"])
+    assert "/ui" not in [p["path"] for r in api["spec"]["rules"] for p in r["http"]["paths"]]
+    policy = find(objects, "NetworkPolicy", "kafka-ui", "kok")["spec"]
+    (allowed,) = policy["ingress"]
+    assert allowed["from"][0]["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": "traefik"}
+    assert allowed["ports"] == [{"port": 8080}]

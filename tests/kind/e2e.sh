@@ -2,7 +2,7 @@
 # End-to-end checks against the deployment on kind, through the Ingress (real HTTP to the real services, real
 # brokers). Called by tests/kind/run.sh after ./deploy.sh; can be run alone against a running cluster:
 #
-#   HTTP_PORT=80 tests/kind/e2e.sh [CHECK...]       checks: walkthrough replication routes failover persistence
+#   HTTP_PORT=80 tests/kind/e2e.sh [CHECK...]       checks: walkthrough replication logging routes failover persistence
 #
 # 'persistence' runs ./deploy.sh down and ./deploy.sh again (DEPLOY_ARGS passed to both), so it goes last.
 # Prints one line per check and ends with 'N passed, N failed'; exit status 1 when anything failed.
@@ -111,6 +111,21 @@ check_replication() {
   check "brokers on three different nodes ($(for n in 0 1 2; do printf '%s ' "$(broker_node "$n")"; done))" \
     is "$nodes" 3
   check "no broker on the control plane" is "$(for n in 0 1 2; do broker_node "$n"; echo; done | grep -c control-plane)" 0
+}
+
+# The brokers log to the console only (the mounted log4j2 config, GC logs to stderr): nothing piles up in the
+# size-limited /opt/kafka/logs, and the container log shows the broker's lines.
+check_logging() {
+  echo "logging"
+  local n cmdline
+  for n in 0 1 2; do
+    cmdline="$(kc -n "$NS" exec "kafka-$n" -- sh -c 'tr "\0" " " </proc/1/cmdline' 2>/dev/null)"
+    check "kafka-$n runs with the mounted log4j2 config" contains "$cmdline" "-Dlog4j2.configurationFile=/etc/kafka/log4j/log4j2.yaml"
+    check "kafka-$n logs GC to stderr" contains "$cmdline" "-Xlog:gc:stderr"
+    check "kafka-$n writes no log files in /opt/kafka/logs" \
+      is "$(kc -n "$NS" exec "kafka-$n" -- sh -c 'find /opt/kafka/logs -type f | wc -l' 2>/dev/null | tr -d ' ')" 0
+    check "kafka-$n logs to the console" contains "$(kc -n "$NS" logs "kafka-$n" --tail=200 2>/dev/null)" "INFO"
+  done
 }
 
 # ------------------------------------------------------------------------------------------------------ routes
@@ -265,16 +280,16 @@ BIG_BODY="$TMP/big"
 head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' x > "$BIG_BODY"
 
 checks=("$@")
-((${#checks[@]})) || checks=(walkthrough replication routes failover persistence)
+((${#checks[@]})) || checks=(walkthrough replication logging routes failover persistence)
 log "end-to-end checks on $URL (cluster context $CONTEXT)"
 wait_ready || { fail "gateway $URL/healthz did not answer 200"; }
-for c in "${checks[@]}"; do
+for c in ${checks[@]+"${checks[@]}"}; do
   "check_$c"
 done
 echo
 if ((failed)); then
   echo "failed checks:"
-  printf '  %s\n' "${failures[@]}"
+  printf '  %s\n' ${failures[@]+"${failures[@]}"}
 fi
 echo "$passed passed, $failed failed"
 ((failed == 0))

@@ -14,7 +14,7 @@
 # --keep leaves the cluster running at the end (default: ./deploy.sh down). Timings go to stdout at the end.
 # Environment: KIND_TEST_HTTP_PORT / KIND_TEST_HTTPS_PORT (default 80/443, or free ports when those are taken),
 # KIND_TEST_CLUSTER (kind cluster name, default kok-test: never the user's kok), KIND_TEST_DATA_DIR (data/kind-test),
-# PRODUCER_IMAGE / CONSUMER_IMAGE (use these service images instead of building them).
+# SERVICE_IMAGE (use this service image, holding both services, instead of building it).
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "$0")/../../scripts/lib/common.sh"
@@ -28,13 +28,13 @@ only=()
 while (($#)); do
   case "$1" in
     --keep) keep=true ;;
-    --only) shift; only+=("${1:?--only needs a phase}") ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown option: $1 (see --help)" ;;
+    --only) [[ $# -ge 2 ]] || usage_error "--only needs a phase" "tests/kind/run.sh [--keep] [--only PHASE]..."; shift; only+=("$1") ;;
+    -h|--help) script_help "$0"; exit 0 ;;
+    *) usage_error "unknown option: $1" "tests/kind/run.sh [--keep] [--only PHASE]..." ;;
   esac
   shift
 done
-wanted() { ((${#only[@]} == 0)) || [[ " ${only[*]} " == *" $1 "* ]]; }
+wanted() { ((${#only[@]} == 0)) || [[ " ${only[*]-} " == *" $1 "* ]]; }
 
 # The kind test uses its own data directory, so a user's ./deploy.sh data in data/kind is never touched.
 export KIND_TEST_DATA_DIR="${KIND_TEST_DATA_DIR:-$ROOT/data/kind-test}"
@@ -59,7 +59,7 @@ phase() {  # phase NAME COMMAND...: runs one phase, records time and outcome; st
 report() {
   echo
   echo "phase        time   result"
-  printf '%s\n' "${timings[@]}"
+  printf '%s\n' ${timings[@]+"${timings[@]}"}
 }
 
 phase_engine() {
@@ -103,6 +103,8 @@ deploy_env() {  # the image overrides and options every ./deploy.sh call of this
   # shellcheck disable=SC1091
   source "$OFFLINE_CACHE/images.env"
   set +a
+  # An images.env of an older tree named one image per service; deploy-kind.sh now takes SERVICE_IMAGE only.
+  unset PRODUCER_IMAGE CONSUMER_IMAGE
   KIND_NODE_IMAGE="$(cat "$OFFLINE_CACHE/node-image")"
   export KIND_NODE_IMAGE
   # A cluster of its own: a user's `./deploy.sh` cluster (named kok) and its data are never touched.
@@ -145,4 +147,4 @@ if ! $keep && wanted e2e; then
   ./deploy.sh down --data-dir "$KIND_TEST_DATA_DIR" >/dev/null 2>&1 || true
 fi
 report
-if ((${#only[@]})); then echo "kind end-to-end: selected phases passed (${only[*]})"; else echo "kind end-to-end: all phases passed"; fi
+if ((${#only[@]})); then echo "kind end-to-end: selected phases passed (${only[*]-})"; else echo "kind end-to-end: all phases passed"; fi

@@ -1,4 +1,5 @@
 #!/bin/bash
+# bash 4+: runs only on the offline build host (./test.sh --kind), never on a user's machine.
 # Pod networking for the offline kind nodes, doing what kind's kindnetd does for a single-network cluster (kindnetd
 # itself is not published as a Go module, so it cannot be built offline):
 #   - writes this node's CNI config: ptp veth pairs + host-local addresses from the node's podCIDR, portmap for
