@@ -180,8 +180,10 @@ boost::asio::awaitable<http::Response> stream_messages(ConsumerService& service,
     resume = parse_event_id(*last_id);
     if (!resume) throw http::bad_request("Last-Event-ID must be partition:offset, as sent in the event ids");
   }
-  // 404 here, before the stream starts, is an ordinary answer.
-  auto state = std::make_shared<StreamState>(StreamState{service, co_await service.registry.acquire(topic), resume});
+  // 404 here, before the stream starts, is an ordinary answer. Named before it goes into the state: GCC 12 destroys a
+  // brace-initialised temporary holding a co_await result twice (here: the lease, and with it the topic consumer).
+  Lease lease = co_await service.registry.acquire(topic);
+  auto state = std::make_shared<StreamState>(StreamState{service, std::move(lease), resume});
   co_return http::Response::event_stream([state](http::EventStream& stream) { return run_stream(state, stream); });
 }
 
