@@ -1,6 +1,9 @@
 #include "session.hpp"
 
 #include <array>
+#include <cerrno>
+#include <cstring>
+#include <sys/socket.h>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -96,6 +99,9 @@ void Session::begin_shutdown() {
 }
 
 void Session::force_close() {
+  static constexpr const char* states[] = {"idle", "reading a request", "handling a request", "closing"};
+  spdlog::warn("[{}] {}: closed by the drain timeout while {}", exchange_.request_id, peer_text_,
+               states[static_cast<int>(state_)]);
   error_code ignored;
   socket_.close(ignored);
   deadline_.cancel();
@@ -127,15 +133,19 @@ void Session::start_watch() {
   socket_.async_wait(tcp::socket::wait_read, [weak = weak_from_this(), generation](error_code ec) {
     const auto self = weak.lock();
     if (!self || ec || !self->watching_ || self->watch_generation_ != generation) return;
-    self->watching_ = false;
-    // Readable: peek to tell data (a pipelined request: the client is there) from EOF or a reset (it left).
+    // Readable: peek to tell data (a pipelined request: the client is there) from EOF or a reset (it left). Never a
+    // blocking read on an I/O thread: a readiness report can be stale (the bytes it announced were read already), and
+    // then MSG_DONTWAIT answers EAGAIN and the watch goes on.
     char byte = 0;
-    error_code peek_error;
-    const auto n = self->socket_.receive(asio::buffer(&byte, 1), tcp::socket::message_peek, peek_error);
-    if (peek_error == asio::error::would_block || peek_error == asio::error::try_again) return;
-    if (!peek_error && n > 0) return;
+    const auto n = ::recv(self->socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {  // EWOULDBLOCK is EAGAIN on Linux and macOS
+      self->start_watch();
+      return;
+    }
+    self->watching_ = false;
+    if (n > 0) return;
     spdlog::debug("[{}] {} client left before its answer ({})", self->exchange_.request_id, self->peer_text_,
-                  peek_error ? peek_error.message() : "end of stream");
+                  n == 0 ? "end of stream" : std::strerror(errno));
     self->exchange_.interruption->client_left();
   });
 }
