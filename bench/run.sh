@@ -59,8 +59,8 @@ missing=""
 for tool in wrk kcat python3; do command -v "$tool" >/dev/null || missing="$missing $tool"; done
 if [[ -n "$missing" ]]; then
   log "installing$missing (Debian packages)"
-  read -r -a packages <<<"$missing"
-  apt_install --no-install-recommends "${packages[@]}"
+  # shellcheck disable=SC2086 # one package name per word
+  apt_install --no-install-recommends $missing
 fi
 if [[ ! -x "$VEGETA" ]]; then
   command -v go >/dev/null || die "vegeta needs Go to install (github.com/tsenart/vegeta/v12@$VEGETA_VERSION)"
