@@ -7,6 +7,7 @@
 #include <string>
 
 #include "kok/test_support/abandoned_reader.hpp"
+#include "gateway.hpp"
 #include "kok/test_support/http_client.hpp"
 #include "kok/test_support/kafka_env.hpp"
 
@@ -14,11 +15,6 @@ namespace {
 
 using kok::test_support::AbandonedRead;
 using kok::test_support::HttpClient;
-
-std::uint16_t gateway_port() {
-  const char* env = std::getenv("GATEWAY_PORT");
-  return static_cast<std::uint16_t>(std::stoi(env != nullptr && *env != '\0' ? env : "8080"));
-}
 
 void run(AbandonedRead kind, const std::string& name) {
   HttpClient http("127.0.0.1", gateway_port(), std::chrono::seconds(15));

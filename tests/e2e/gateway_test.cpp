@@ -6,6 +6,7 @@
 #include <regex>
 #include <string>
 
+#include "gateway.hpp"
 #include "kok/test_support/http_client.hpp"
 #include "kok/test_support/kafka_env.hpp"
 
@@ -13,11 +14,6 @@ namespace {
 
 using kok::test_support::HttpClient;
 using kok::test_support::unique_topic;
-
-std::uint16_t gateway_port() {
-  const char* env = std::getenv("GATEWAY_PORT");
-  return static_cast<std::uint16_t>(std::stoi(env != nullptr && *env != '\0' ? env : "8080"));
-}
 
 HttpClient gateway() { return HttpClient("127.0.0.1", gateway_port(), std::chrono::seconds(15)); }
 

@@ -51,14 +51,14 @@ struct Batch {
       : results(count), pending(count), done(executor) {
     done.expires_at(asio::steady_timer::time_point::max());
   }
-  std::vector<Delivery> results;
+  std::vector<ProduceResult> results;
   std::size_t pending;
   asio::steady_timer done;  // cancelled when the last report arrived
 };
 
 }  // namespace
 
-asio::awaitable<std::vector<Delivery>> produce_all(const ProducerService& service, const std::string& topic,
+asio::awaitable<std::vector<ProduceResult>> produce_all(const ProducerService& service, const std::string& topic,
                                                    std::vector<Record> records) {
   const auto executor = co_await asio::this_coro::executor;
   auto batch = std::make_shared<Batch>(executor, records.size());
@@ -72,7 +72,7 @@ asio::awaitable<std::vector<Delivery>> produce_all(const ProducerService& servic
     service.producer.async_produce(
         topic, key, r.value, r.headers,
         asio::bind_executor(executor, [batch, i, started, metrics](std::error_code ec, kafka::DeliveryReport report) {
-          batch->results[i] = Delivery{ec, report};
+          batch->results[i] = ProduceResult{ec, report};
           if (metrics != nullptr) {
             metrics->messages.labels({ec ? std::string(kafka::to_string(kafka::classify(ec))) : "acknowledged"}).inc();
             if (!ec) {

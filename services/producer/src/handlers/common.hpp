@@ -21,14 +21,14 @@ struct Record {
   kafka::Headers headers;
 };
 
-struct Delivery {
+struct ProduceResult {
   std::error_code error;
   kafka::DeliveryReport report;
 };
 
 // Produces every record (all in flight at once, in order) and waits for each delivery report. Never throws for a
-// failed record: each Delivery says how it went.
-boost::asio::awaitable<std::vector<Delivery>> produce_all(const ProducerService& service, const std::string& topic,
+// failed record: each ProduceResult says how it went.
+boost::asio::awaitable<std::vector<ProduceResult>> produce_all(const ProducerService& service, const std::string& topic,
                                                           std::vector<Record> records);
 
 // The HTTP error for a failed delivery: about that write only (no leader, not enough in-sync replicas, queue full:

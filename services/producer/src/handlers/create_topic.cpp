@@ -10,7 +10,7 @@
 
 namespace kok::producer {
 
-Handler create_topic(const ProducerService& service, http::Request& request) {
+Reply create_topic(const ProducerService& service, http::Request& request) {
   auto topic = service::topic_param(request);
   const bool has_body = request.body().find_first_not_of(" \t\r\n") != std::string::npos;
   if (has_body && request.header("Content-Type") && !request.content_type_is("application/json")) {

@@ -7,7 +7,7 @@
 
 namespace kok::producer {
 
-Handler create_topic_seed(const ProducerService& service, http::Request& request) {
+Reply create_topic_seed(const ProducerService& service, http::Request& request) {
   const auto topic = service::topic_param(request);
   // Named first: GCC 12 mishandles brace-initialised temporaries inside co_await expressions.
   kafka::NewTopic spec;

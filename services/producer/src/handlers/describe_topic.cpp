@@ -9,7 +9,7 @@
 
 namespace kok::producer {
 
-Handler describe_topic(const ProducerService& service, http::Request& request) {
+Reply describe_topic(const ProducerService& service, http::Request& request) {
   const auto topic = service::topic_param(request);
   auto name = topic;
   auto result = co_await service.admin.async_describe_topic(std::move(name), boost::asio::use_awaitable);

@@ -9,19 +9,21 @@
 
 namespace kok::producer {
 
-using Handler = boost::asio::awaitable<http::Response>;
+// What every handler returns: a coroutine whose result is the answer. (http::Handler is the router's type-erased
+// callable; this is not that.)
+using Reply = boost::asio::awaitable<http::Response>;
 
 // POST /topic/{t} (seed): 1 partition, RF 3; an existing topic is fine (200).
-Handler create_topic_seed(const ProducerService& service, http::Request& request);
+Reply create_topic_seed(const ProducerService& service, http::Request& request);
 // POST /message/{t}, POST /producer/{t} (seed): the body is one message; 200 once acks=all came back.
-Handler produce_message(const ProducerService& service, http::Request& request);
+Reply produce_message(const ProducerService& service, http::Request& request);
 // GET /topics
-Handler list_topics(const ProducerService& service, http::Request& request);
+Reply list_topics(const ProducerService& service, http::Request& request);
 // GET /topics/{t}
-Handler describe_topic(const ProducerService& service, http::Request& request);
+Reply describe_topic(const ProducerService& service, http::Request& request);
 // POST /topics/{t} with optional JSON {partitions, replication_factor, configs}: 201, or 409 if it exists.
-Handler create_topic(const ProducerService& service, http::Request& request);
+Reply create_topic(const ProducerService& service, http::Request& request);
 // POST /topics/{t}/messages: raw body (one message) or JSON {"records": [...]}; answers partition + offset per record.
-Handler produce_records(const ProducerService& service, http::Request& request);
+Reply produce_records(const ProducerService& service, http::Request& request);
 
 }  // namespace kok::producer

@@ -6,7 +6,7 @@
 
 namespace kok::producer {
 
-Handler list_topics(const ProducerService& service, http::Request&) {
+Reply list_topics(const ProducerService& service, http::Request&) {
   const auto result = co_await service.admin.async_list_topics(boost::asio::use_awaitable);
   service::throw_if_kafka_error(result);
   co_return http::Response::json(http::status::ok, nlohmann::json{{"topics", result.value}});

@@ -5,7 +5,7 @@
 
 namespace kok::producer {
 
-Handler produce_message(const ProducerService& service, http::Request& request) {
+Reply produce_message(const ProducerService& service, http::Request& request) {
   const auto topic = service::topic_param(request);
   co_await require_topic(service, request, topic);
   std::vector<Record> records(1);

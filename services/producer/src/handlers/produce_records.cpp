@@ -8,7 +8,7 @@
 
 namespace kok::producer {
 
-Handler produce_records(const ProducerService& service, http::Request& request) {
+Reply produce_records(const ProducerService& service, http::Request& request) {
   const auto topic = service::topic_param(request);
   std::vector<Record> records;
   if (request.content_type_is("application/json")) {
