@@ -51,6 +51,10 @@ int run(const kok::consumer::ConsumerSettings& settings) {
   server.run();  // until SIGTERM/SIGINT and the drain of in-flight requests
   // Every written response has been acknowledged by now: commit it before leaving.
   registry.close_all();
+  // Closing cancelled the consumers' waits; their completions, still queued, hold the consumers. Run them now, while
+  // what a consumer's destructor touches (the metrics) exists, rather than in the io_context's destructor after it.
+  io.restart();
+  io.poll();
   spdlog::info("consumer stopped");
   return 0;
 }
