@@ -63,7 +63,6 @@ class Request {
 
   // Shutdown began or the client went away (see Interruption): a waiting handler should stop waiting.
   Interruption& interruption() const noexcept { return *interruption_; }
-  const std::shared_ptr<Interruption>& shared_interruption() const noexcept { return interruption_; }
   // True once the server began a graceful shutdown; long-poll handlers should answer now.
   bool stopping() const noexcept { return interruption_->stopping(); }
   // True once the client closed or reset the connection: its answer will never be read.
