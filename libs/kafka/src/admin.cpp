@@ -20,6 +20,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How often a wait for a new topic's visibility asks again (on the admin's blocking pool, never an io thread).
+constexpr std::chrono::milliseconds kVisibilityPoll{50};
+
 detail::AdminOptionsPtr make_admin_options(rd_kafka_t* rk, rd_kafka_admin_op_t op, std::chrono::milliseconds timeout,
                                            bool with_operation_timeout) {
   detail::AdminOptionsPtr options{rd_kafka_AdminOptions_new(rk, op)};
@@ -61,6 +64,9 @@ struct Admin::Impl {
   // Topics this client created: a broker answering metadata may not know them yet (propagation takes a moment), so
   // for exists_ttl they count as existing whatever a snapshot says.
   std::map<std::string, Clock::time_point, std::less<>> created;
+  // Names confirmed missing by a topic-specific request, and when: the only source of a cached "no" (a topic list
+  // from a lagging broker is not).
+  std::map<std::string, Clock::time_point, std::less<>> missing;
   boost::asio::thread_pool pool;
 
   Impl(const ConfigMap& config, Options opts)
@@ -71,6 +77,7 @@ struct Admin::Impl {
     std::lock_guard lock{cache_mutex};
     known_topics.clear();
     known_topics.insert(std::make_move_iterator(names.begin()), std::make_move_iterator(names.end()));
+    std::erase_if(missing, [this](const auto& entry) { return known_topics.contains(entry.first); });
     snapshot_at = Clock::now();
     have_snapshot = true;
   }
@@ -79,28 +86,48 @@ struct Admin::Impl {
     std::lock_guard lock{cache_mutex};
     known_topics.insert(name);
     created.insert_or_assign(name, Clock::now());
+    if (auto it = missing.find(name); it != missing.end()) missing.erase(it);
   }
 
   void remember_deleted(std::string_view name) {
     std::lock_guard lock{cache_mutex};
     if (auto it = known_topics.find(name); it != known_topics.end()) known_topics.erase(it);
     if (auto it = created.find(name); it != created.end()) created.erase(it);
+    missing.insert_or_assign(std::string{name}, Clock::now());
   }
 
-  // Runs `request` again (for up to request_timeout) while it says "unknown topic" about a topic this client just
-  // created: the broker that answered has not caught up with the controller yet.
+  // When the visibility window of a topic this client created closes (nullopt: not created here, or long ago).
+  std::optional<Clock::time_point> visible_deadline(std::string_view name) {
+    std::lock_guard lock{cache_mutex};
+    const auto it = created.find(name);
+    if (it == created.end()) return std::nullopt;
+    return it->second + options.visible_timeout;
+  }
+
+  // Runs `request` again while it says "unknown topic" about a topic this client created, until the topic's
+  // visibility window closes: the broker that answered has not applied the creation yet.
   template <typename Request>
-  auto while_propagating(std::string_view name, Request request) {
-    const auto deadline = Clock::now() + options.request_timeout;
+  auto until_visible(std::string_view name, Request request) {
     for (;;) {
       auto result = request();
-      if (result || !is_unknown_topic(result.error) || Clock::now() >= deadline) return result;
-      {
-        std::lock_guard lock{cache_mutex};
-        if (!recently_created(name, Clock::now())) return result;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds{50});
+      if (result || !is_unknown_topic(result.error)) return result;
+      const auto deadline = visible_deadline(name);
+      if (!deadline || Clock::now() >= *deadline) return result;
+      std::this_thread::sleep_for(kVisibilityPoll);
     }
+  }
+
+  void remember_missing(std::string_view name) {
+    std::lock_guard lock{cache_mutex};
+    const auto now = Clock::now();
+    std::erase_if(missing, [&](const auto& entry) { return now - entry.second >= options.missing_ttl; });
+    missing.insert_or_assign(std::string{name}, now);
+  }
+
+  void remember_present(std::string_view name) {
+    std::lock_guard lock{cache_mutex};
+    known_topics.emplace(name);
+    if (auto it = missing.find(name); it != missing.end()) missing.erase(it);
   }
 
   // Requires cache_mutex.
@@ -156,7 +183,23 @@ Result<TopicCreation> Admin::create_topic(const NewTopic& topic) {
     return R::failure(detail::to_error(err), why != nullptr ? why : "");
   }
   impl_->remember_created(topic.name);
+  if (!wait_until_visible(topic.name)) {
+    spdlog::warn("topic '{}' created, but not every partition had a leader in metadata after {} ms", topic.name,
+                 impl_->options.visible_timeout.count());
+  }
   return R::success(TopicCreation::created);
+}
+
+bool Admin::wait_until_visible(std::string_view name) {
+  const auto deadline = impl_->visible_deadline(name).value_or(Clock::now());
+  for (;;) {
+    const auto parts = partitions_once(name);
+    const bool led = parts && !parts.value.empty() &&
+                     std::all_of(parts.value.begin(), parts.value.end(), [](const auto& p) { return p.leader >= 0; });
+    if (led) return true;
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(kVisibilityPoll);
+  }
 }
 
 Result<bool> Admin::delete_topic(std::string_view name) {
@@ -185,7 +228,7 @@ Result<bool> Admin::delete_topic(std::string_view name) {
 }
 
 Result<std::vector<PartitionInfo>> Admin::partitions(std::string_view name) {
-  return impl_->while_propagating(name, [this, name] { return partitions_once(name); });
+  return impl_->until_visible(name, [this, name] { return partitions_once(name); });
 }
 
 Result<std::vector<PartitionInfo>> Admin::partitions_once(std::string_view name) {
@@ -211,7 +254,7 @@ Result<std::vector<PartitionInfo>> Admin::partitions_once(std::string_view name)
 }
 
 Result<TopicDescription> Admin::describe_topic(std::string_view name) {
-  return impl_->while_propagating(name, [this, name] { return describe_once(name); });
+  return impl_->until_visible(name, [this, name] { return describe_once(name); });
 }
 
 Result<TopicDescription> Admin::describe_once(std::string_view name) {
@@ -273,11 +316,13 @@ std::optional<bool> Admin::cached_topic_exists(std::string_view name) const {
   std::lock_guard lock{impl_->cache_mutex};
   const auto now = Clock::now();
   if (impl_->recently_created(name, now)) return true;
-  if (!impl_->have_snapshot) return std::nullopt;
-  const auto age = now - impl_->snapshot_at;
-  const bool known = impl_->known_topics.contains(name);
-  if (known && age < impl_->options.exists_ttl) return true;
-  if (!known && age < impl_->options.missing_ttl) return false;
+  if (const auto it = impl_->missing.find(name); it != impl_->missing.end()) {
+    if (now - it->second < impl_->options.missing_ttl) return false;
+  }
+  if (impl_->have_snapshot && now - impl_->snapshot_at < impl_->options.exists_ttl &&
+      impl_->known_topics.contains(name)) {
+    return true;
+  }
   return std::nullopt;
 }
 
@@ -285,16 +330,25 @@ void Admin::invalidate_cache() {
   std::lock_guard lock{impl_->cache_mutex};
   impl_->have_snapshot = false;
   impl_->known_topics.clear();
+  impl_->missing.clear();
 }
 
 Result<bool> Admin::topic_exists(std::string_view name) {
-  if (auto cached = cached_topic_exists(name)) return Result<bool>::success(*cached);
-  if (!is_valid_topic_name(name)) return Result<bool>::success(false);
+  using R = Result<bool>;
+  if (auto cached = cached_topic_exists(name)) return R::success(*cached);
+  if (!is_valid_topic_name(name)) return R::success(false);
   auto names = list_topics();
-  if (!names) return Result<bool>::failure(names.error, names.reason);
-  if (std::binary_search(names.value.begin(), names.value.end(), name)) return Result<bool>::success(true);
-  std::lock_guard lock{impl_->cache_mutex};
-  return Result<bool>::success(impl_->recently_created(name, Clock::now()));
+  if (!names) return R::failure(names.error, names.reason);
+  if (std::binary_search(names.value.begin(), names.value.end(), name)) return R::success(true);
+  // The list came from one broker, which may lag behind the controller: ask about this topic before saying no.
+  const auto confirm = partitions(name);
+  if (confirm && !confirm.value.empty()) {
+    impl_->remember_present(name);
+    return R::success(true);
+  }
+  if (!confirm && !is_unknown_topic(confirm.error)) return R::failure(confirm.error, confirm.reason);
+  impl_->remember_missing(name);
+  return R::success(false);
 }
 
 Result<ClusterInfo> Admin::cluster_info() {

@@ -92,6 +92,34 @@ TEST_F(AdminTest, MissingTopicIsUnknown) {
   EXPECT_FALSE(exists.value);
 }
 
+TEST_F(AdminTest, ACreatedTopicIsVisibleWithALeaderForEveryPartition) {
+  const auto name = unique_topic("visible");
+  auto created = admin_->create_topic({name, 3, 3, {}});
+  ASSERT_TRUE(created) << created.reason;
+  // No waiting here: create_topic returned once the topic was visible, and one metadata request shows it led.
+  auto parts = admin_->partitions(name);
+  ASSERT_TRUE(parts) << parts.reason;
+  ASSERT_EQ(parts.value.size(), 3U);
+  for (const auto& p : parts.value) EXPECT_GE(p.leader, 0) << "partition " << p.id;
+  (void)admin_->delete_topic(name);
+}
+
+TEST_F(AdminTest, ATopicCreatedByAnotherClientIsNotRefusedByAStaleCache) {
+  const auto name = unique_topic("elsewhere");
+  // This client's snapshot of the topic list is taken just before the topic exists.
+  auto listed = admin_->list_topics();
+  ASSERT_TRUE(listed) << listed.reason;
+  EXPECT_FALSE(std::binary_search(listed.value.begin(), listed.value.end(), name));
+  Admin other{admin_config(bootstrap_servers())};
+  auto created = other.create_topic({name, 1, 3, {}});
+  ASSERT_TRUE(created) << created.reason;
+  // Asked at once, well inside the snapshot's life: a list that lacks a name is never taken as "no" by itself.
+  auto after = admin_->topic_exists(name);
+  ASSERT_TRUE(after) << after.reason;
+  EXPECT_TRUE(after.value);
+  (void)other.delete_topic(name);
+}
+
 TEST_F(AdminTest, BadRequestsCarryReasons) {
   auto bad_name = admin_->create_topic({"no spaces", 1, 3, {}});
   ASSERT_FALSE(bad_name);

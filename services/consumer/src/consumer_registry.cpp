@@ -42,13 +42,8 @@ boost::asio::awaitable<Lease> ConsumerRegistry::acquire(std::string topic) {
   // Served from the Admin's metadata cache on the hot path; a miss costs one metadata request off the io threads.
   const auto exists = co_await admin_.async_topic_exists(topic, boost::asio::use_awaitable);
   service::throw_if_kafka_error(exists);
-  if (!exists.value) {
-    // A "no" may come from a broker that has not applied a creation of a moment ago: confirm it with a fresh,
-    // topic-specific metadata request before answering 404.
-    auto name = topic;
-    const auto confirm = co_await admin_.async_partitions(std::move(name), boost::asio::use_awaitable);
-    if (!confirm.ok() || confirm.value.empty()) throw http::not_found("topic does not exist");
-  }
+  // The Admin confirms a "no" with a topic-specific request: a topic created a moment ago is not refused.
+  if (!exists.value) throw http::not_found("topic does not exist");
   co_return lease_for(topic);
 }
 

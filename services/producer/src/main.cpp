@@ -26,6 +26,7 @@ int run(const kok::producer::ProducerConfig& config) {
 
   kafka::Admin::Options admin_options;
   admin_options.request_timeout = config.common.kafka_request_timeout;
+  admin_options.visible_timeout = config.topic_visible_timeout;
   kafka::Admin admin{kafka::admin_config(bootstrap), admin_options};
   // message.max.bytes matches the brokers' max.message.bytes (1 MiB + 1 KiB): a body at the 1 MiB HTTP limit plus its
   // key and the record overhead must fit, or librdkafka would refuse it locally before any broker saw it.

@@ -14,7 +14,11 @@ void add_producer_options(service::Options& options, ProducerConfig& config) {
            std::to_string(config.message_max_bytes),
            [&config](std::string_view v) {
              config.message_max_bytes = static_cast<std::size_t>(service::parse_integer(v, 1000, 1000000000));
-           });
+           })
+      .add("topic-visible-timeout", "KAFKA_TOPIC_VISIBLE_TIMEOUT",
+           "How long a topic created here may take to reach every broker; creating a topic waits for it",
+           service::duration_text(config.topic_visible_timeout),
+           [&config](std::string_view v) { config.topic_visible_timeout = service::parse_positive_duration(v); });
 }
 
 }  // namespace kok::producer

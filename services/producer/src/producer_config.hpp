@@ -14,11 +14,14 @@ struct ProducerConfig {
   std::chrono::milliseconds produce_timeout{std::chrono::seconds{15}};
   // librdkafka message.max.bytes; keep it equal to the brokers' message.max.bytes.
   std::size_t message_max_bytes = 1049600;
+  // kafka::Admin::Options::visible_timeout: how long a topic created here may take to reach every broker's metadata.
+  std::chrono::milliseconds topic_visible_timeout{std::chrono::seconds{5}};
 
   ProducerConfig() { common.http.port = 8070; }
 };
 
-// Registers the common options plus PRODUCE_TIMEOUT --produce-timeout and KAFKA_MESSAGE_MAX_BYTES --message-max-bytes.
+// Registers the common options plus PRODUCE_TIMEOUT --produce-timeout, KAFKA_MESSAGE_MAX_BYTES --message-max-bytes
+// and KAFKA_TOPIC_VISIBLE_TIMEOUT --topic-visible-timeout.
 void add_producer_options(service::Options& options, ProducerConfig& config);
 
 }  // namespace kok::producer

@@ -28,19 +28,11 @@ http::Error metadata_error(std::error_code error, const std::string& reason) {
 
 }  // namespace
 
-asio::awaitable<void> require_topic(const ProducerService& service, http::Request& request, std::string topic) {
-  auto name = topic;
-  auto exists = co_await service.admin.async_topic_exists(std::move(name), asio::use_awaitable);
+asio::awaitable<void> require_topic(const ProducerService& service, std::string topic) {
+  // The Admin confirms a "no" with a topic-specific request, so a topic created a moment ago is not refused.
+  auto exists = co_await service.admin.async_topic_exists(std::move(topic), asio::use_awaitable);
   if (!exists.ok()) throw metadata_error(exists.error, exists.reason);
-  if (exists.value) co_return;
-  // A "no" may come from metadata a broker had not updated yet when the topic was created a moment ago (the
-  // cached topic list is refreshed from whichever broker answers). Confirm once with a fresh, topic-specific
-  // metadata request after a short pause before answering 404; a missing topic still gets its 404 well within a second.
-  if (!co_await request.sleep_for(std::chrono::milliseconds{250})) throw http::unavailable("shutting down");
-  auto confirm = co_await service.admin.async_partitions(std::move(topic), asio::use_awaitable);
-  if (confirm.ok() && !confirm.value.empty()) co_return;
-  if (!confirm.ok() && !kafka::is_unknown_topic(confirm.error)) throw metadata_error(confirm.error, confirm.reason);
-  throw http::not_found("topic does not exist");
+  if (!exists.value) throw http::not_found("topic does not exist");
 }
 
 namespace {

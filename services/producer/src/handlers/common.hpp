@@ -13,7 +13,7 @@
 namespace kok::producer {
 
 // 404 "topic does not exist" unless the topic exists (cached metadata; no topic is ever auto-created).
-boost::asio::awaitable<void> require_topic(const ProducerService& service, http::Request& request, std::string topic);
+boost::asio::awaitable<void> require_topic(const ProducerService& service, std::string topic);
 
 struct Record {
   std::optional<std::string> key;  // nullopt: null key

@@ -22,21 +22,16 @@ Reply create_topic(const ProducerService& service, http::Request& request) {
   if (created.value == kafka::TopicCreation::already_exists) throw http::conflict("topic already exists");
   request.log(spdlog::level::info, "topic {} created", topic);
 
-  // Brokers learn about a new topic a moment after the controller created it: retry the describe briefly.
-  for (int attempt = 0;; ++attempt) {
-    auto name = topic;
-    const auto described = co_await service.admin.async_describe_topic(std::move(name), boost::asio::use_awaitable);
-    if (described.ok() && !described.value.partitions.empty()) {
-      co_return http::Response::json(http::status::created, topic_json(described.value));
-    }
-    if (attempt >= 20 || (!described.ok() && !kafka::is_unknown_topic(described.error))) {
-      // Created, but not describable yet: still a 201, with what we know.
-      co_return http::Response::json(http::status::created, {{"name", topic}, {"partitions", nlohmann::json::array()}, {"configs", nlohmann::json::object()}});
-    }
-    if (!co_await request.sleep_for(std::chrono::milliseconds{100})) {
-      co_return http::Response::json(http::status::created, {{"name", topic}});
-    }
+  // The Admin returned once the topic was visible (or its visibility budget ran out): one describe tells what was made.
+  const auto described = co_await service.admin.async_describe_topic(topic, boost::asio::use_awaitable);
+  kafka::TopicDescription description;
+  if (described.ok()) {
+    description = described.value;
+  } else {
+    description.name = topic;  // created all the same: answer 201 with what is known
+    request.log(spdlog::level::warn, "topic {} created but not described yet: {}", topic, described.reason);
   }
+  co_return http::Response::json(http::status::created, topic_json(description));
 }
 
 }  // namespace kok::producer

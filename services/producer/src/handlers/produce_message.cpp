@@ -7,7 +7,7 @@ namespace kok::producer {
 
 Reply produce_message(const ProducerService& service, http::Request& request) {
   const auto topic = service::topic_param(request);
-  co_await require_topic(service, request, topic);
+  co_await require_topic(service, topic);
   std::vector<Record> records(1);
   records[0].key = message_key(request);
   records[0].value = request.body();

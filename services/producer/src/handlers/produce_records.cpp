@@ -18,7 +18,7 @@ Reply produce_records(const ProducerService& service, http::Request& request) {
     records[0].key = message_key(request);
     records[0].value = request.body();
   }
-  co_await require_topic(service, request, topic);
+  co_await require_topic(service, topic);
   const auto count = records.size();
   const auto deliveries = co_await produce_all(service, topic, std::move(records));
 

@@ -79,6 +79,11 @@ class Admin {
     // missing_ttl (a topic created by another process becomes visible quickly).
     std::chrono::milliseconds exists_ttl{5'000};
     std::chrono::milliseconds missing_ttl{500};
+    // The one budget for "a topic this client created is visible": the controller has committed a new topic when
+    // CreateTopics answers, but each broker applies it a moment later. For visible_timeout after the creation,
+    // create_topic waits until every partition has a leader, and describe/partitions answer a lagging broker's
+    // "unknown topic" by asking again. Callers never wait for visibility themselves.
+    std::chrono::milliseconds visible_timeout{5'000};
     std::size_t blocking_threads = 2;
   };
 
@@ -90,11 +95,14 @@ class Admin {
   Admin& operator=(const Admin&) = delete;
 
   // Blocking API (never from an io thread).
+  // Returns once the topic is visible (Options::visible_timeout) — or, past that budget, created but not yet visible.
   Result<TopicCreation> create_topic(const NewTopic& topic);
   Result<TopicDescription> describe_topic(std::string_view name);   // unknown topic → ErrorKind::unknown_topic
   Result<std::vector<PartitionInfo>> partitions(std::string_view name);  // metadata only, no configs
   Result<std::vector<std::string>> list_topics();                   // sorted, internal topics (__*) skipped
-  Result<bool> topic_exists(std::string_view name);                 // served from the cache when fresh
+  // Served from the cache when fresh. A "no" is always confirmed by a topic-specific metadata request, since the
+  // broker that answered the topic list may not have applied a creation of a moment ago.
+  Result<bool> topic_exists(std::string_view name);
   Result<bool> delete_topic(std::string_view name);                 // false: did not exist
   Result<ClusterInfo> cluster_info();                               // brokers; an error means Kafka is unreachable
 
@@ -148,6 +156,7 @@ class Admin {
   [[nodiscard]] boost::asio::any_io_executor blocking_executor() const;
   Result<std::vector<PartitionInfo>> partitions_once(std::string_view name);
   Result<TopicDescription> describe_once(std::string_view name);
+  bool wait_until_visible(std::string_view name);
 
   template <typename T, typename Fn, typename CompletionToken>
   auto run_blocking(Fn fn, CompletionToken&& token) {
