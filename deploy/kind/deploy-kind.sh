@@ -2,7 +2,7 @@
 # The kind deployment: a local Kubernetes cluster (1 control-plane + 3 workers) running Kafka x3, the producer and
 # consumer services, and Traefik as the Ingress on http://localhost. Normally run through ./deploy.sh.
 #
-#   deploy-kind.sh [up] [--data-dir D] [--http-port P] [--https-port P] [--with-ui] [--no-smoke]
+#   deploy-kind.sh [up] [--data-dir D] [--http-port P] [--https-port P] [--with-ui] [--no-smoke] [--overlay cloud]
 #                              preflight, create or repair the cluster, build and load the images, apply, wait, smoke-test
 #   deploy-kind.sh doctor      the preflight checks alone (Docker, its memory, inotify limits, ports, disk, builder,
 #                              kind, kubectl); each problem comes with the command that fixes it. Nothing is created.
@@ -11,7 +11,10 @@
 #   deploy-kind.sh --help
 #
 # Options: --data-dir D (default ./data/kind; kafka-0..2 inside), --http-port / --https-port (default 80 / 443, for
-# when those are taken), --with-ui (kafbat kafka-ui at http://ui.localhost), --no-smoke (skip the smoke check).
+# when those are taken), --with-ui (kafbat kafka-ui at http://ui.localhost), --no-smoke (skip the smoke check),
+# --overlay cloud (deploy/k8s/overlays/cloud instead of overlays/kind, to try the manifests meant for a real cluster:
+# broker volumes from kind's default StorageClass, two producer and two Traefik replicas, Traefik behind a
+# LoadBalancer Service that kind cannot serve, so the gateway is reached through kubectl port-forward).
 # Images reach the nodes as archives (docker save + kind load image-archive: works with the classic and the
 # containerd image store); registry images are pulled once on the host, with your docker login.
 # Environment: KIND_CLUSTER_NAME (kok), KIND_LISTEN_ADDRESS (127.0.0.1), and image overrides KIND_NODE_IMAGE,
@@ -40,7 +43,7 @@ KAFKA_UID=1000
 WORK="$ROOT/.cache/kind-deploy"
 
 usage() { script_help "$0"; }
-USAGE="./deploy.sh [up|down|status|doctor] [--data-dir D] [--http-port P] [--https-port P] [--with-ui] [--no-smoke] [--purge] [--local]"
+USAGE="./deploy.sh [up|down|status|doctor] [--data-dir D] [--http-port P] [--https-port P] [--with-ui] [--no-smoke] [--overlay kind|cloud] [--purge] [--local]"
 
 # ---------------------------------------------------------------------------------------------------- preflight
 
@@ -463,7 +466,7 @@ render_manifests() {
     echo "apiVersion: kustomize.config.k8s.io/v1beta1"
     echo "kind: Kustomization"
     echo "resources:"
-    echo "  - ../../deploy/k8s/overlays/kind"
+    echo "  - ../../deploy/k8s/overlays/$OVERLAY"
     if $WITH_UI; then
       echo "components:"
       echo "  - ../../deploy/k8s/components/kafka-ui"
@@ -543,7 +546,7 @@ cmd_up() {
 
   phase apply
   render_manifests
-  log "applying deploy/k8s/overlays/kind$($WITH_UI && echo ' + components/kafka-ui')"
+  log "applying deploy/k8s/overlays/$OVERLAY$($WITH_UI && echo ' + components/kafka-ui')"
   kc apply -f "$WORK/manifests.yaml"
   if ! $WITH_UI; then
     # A previous --with-ui run left the UI behind: this run did not ask for it.
@@ -559,14 +562,39 @@ cmd_up() {
   if $WITH_UI; then wait_for deployment/kafka-ui "$NAMESPACE" 300 "the cluster UI"; fi
 
   phase smoke
-  local url
+  local url forward=""
   url="$(gateway_url)"
+  if [[ "$OVERLAY" == cloud ]]; then
+    # No host port reaches Traefik here: the smoke check goes through a port-forward of its own.
+    forward="$(start_port_forward)" || die "kubectl port-forward to svc/traefik did not start"
+    url="http://localhost:${forward#* }"
+  fi
   if $SMOKE; then
-    "$HERE/smoke-check.sh" "$url"
+    "$HERE/smoke-check.sh" "$url" || { [[ -z "$forward" ]] || kill "${forward%% *}"; exit 1; }
   else
     log "skipped (--no-smoke)"
   fi
+  if [[ -n "$forward" ]]; then
+    kill "${forward%% *}" 2>/dev/null || true
+    url="http://localhost:8080"
+  fi
   print_walkthrough "$url" "$((SECONDS - started))"
+}
+
+# Starts `kubectl port-forward svc/traefik` on the first free local port from 18180 up and prints "PID PORT" once it
+# answers. For the cloud overlay, whose Traefik is a LoadBalancer Service.
+start_port_forward() {
+  local port pid tries=30
+  for port in $(seq 18180 18280); do port_open "$port" || break; done
+  kc -n traefik port-forward svc/traefik "$port:80" >/dev/null 2>&1 &
+  pid=$!
+  while ((tries-- > 0)); do
+    if port_open "$port"; then echo "$pid $port"; return 0; fi
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 1
+  done
+  kill "$pid" 2>/dev/null || true
+  return 1
 }
 
 # http://ui.localhost[:port]: the UI's own host name on the same Ingress (a /ui prefix would shadow topic 'ui').
@@ -577,14 +605,20 @@ print_walkthrough() {
   cat <<EOF
 
 Kafka on kind is up (took $((took / 60))m$((took % 60))s).
-  gateway:    $url   (https on port ${HTTPS_PORT}, self-signed)
 EOF
+  if [[ "$OVERLAY" == cloud ]]; then
+    echo "  gateway:    none on this machine's ports: the cloud overlay puts Traefik behind a LoadBalancer Service."
+    echo "              kubectl --context $CONTEXT -n traefik port-forward svc/traefik 8080:80   then $url"
+  else
+    echo "  gateway:    $url   (https on port ${HTTPS_PORT}, self-signed)"
+  fi
+  cat <<EOF
   if $WITH_UI; then
     echo "  ui:         $(ui_url "$url")   (kafbat kafka-ui; *.localhost is this machine: without a browser, curl -H 'Host: ui.localhost' $url/)"
   fi
   cat <<EOF
   bootstrap:  $(bootstrap_servers)   (inside the cluster)
-  data:       $DATA_DIR/{kafka-0,kafka-1,kafka-2}
+  data:       $(data_location)
 
 Try it:
   curl -X POST $url/topic/demo                         # create topic 'demo' (1 partition, RF 3)
@@ -599,6 +633,12 @@ Look around:
 
 Stop: ./deploy.sh down   (data kept; --purge deletes it)      State: ./deploy.sh status
 EOF
+}
+
+data_location() {
+  if [[ "$OVERLAY" == cloud ]]; then echo "volume claims data-kafka-0..2 (kind's default StorageClass, inside the nodes)"
+  else echo "$DATA_DIR/{kafka-0,kafka-1,kafka-2}"
+  fi
 }
 
 bootstrap_servers() {
@@ -676,7 +716,7 @@ host_path() {
 main() {
   local verb=up
   DATA_DIR="$(default_data_dir)" DATA_DIR_GIVEN=false
-  HTTP_PORT=80 HTTPS_PORT=443 WITH_UI=false PURGE=false SMOKE=true
+  HTTP_PORT=80 HTTPS_PORT=443 WITH_UI=false PURGE=false SMOKE=true OVERLAY=kind
   while (($#)); do
     case "$1" in
       up|down|status|doctor) verb="$1" ;;
@@ -689,12 +729,15 @@ main() {
       --with-ui) WITH_UI=true ;;
       --purge) PURGE=true ;;
       --no-smoke) SMOKE=false ;;
+      --overlay) [[ $# -ge 2 ]] || usage_error "--overlay needs kind or cloud" "$USAGE"; OVERLAY="$2"; shift ;;
+      --overlay=*) OVERLAY="${1#*=}" ;;
       -h|--help) usage; exit 0 ;;
       *) usage_error "unknown argument: $1" "$USAGE" ;;
     esac
     shift
   done
   [[ "$HTTP_PORT" =~ ^[0-9]+$ && "$HTTPS_PORT" =~ ^[0-9]+$ ]] || usage_error "ports must be numbers" "$USAGE"
+  [[ "$OVERLAY" == kind || "$OVERLAY" == cloud ]] || usage_error "--overlay: kind or cloud, not '$OVERLAY'" "$USAGE"
   case "$verb" in
     up) cmd_up ;;
     doctor) preflight ;;

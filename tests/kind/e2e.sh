@@ -2,7 +2,11 @@
 # End-to-end checks against the deployment on kind, through the Ingress (real HTTP to the real services, real
 # brokers). Called by tests/kind/run.sh after ./deploy.sh; can be run alone against a running cluster:
 #
-#   HTTP_PORT=80 tests/kind/e2e.sh [CHECK...]       checks: walkthrough replication logging routes failover persistence
+#   HTTP_PORT=80 tests/kind/e2e.sh [CHECK...]       checks: walkthrough replication logging routes volumes
+#                                                   producer_replicas failover persistence
+#
+# Environment: KIND_CLUSTER_NAME (kok-test), HTTP_PORT, or KIND_GATEWAY_URL (the Ingress's URL when no host port serves
+# it, e.g. a port-forward); EXPECT_STORAGE_CLASS (kok-host-data) for 'volumes'.
 #
 # 'persistence' runs ./deploy.sh down and ./deploy.sh again (DEPLOY_ARGS passed to both), so it goes last.
 # Prints one line per check and ends with 'N passed, N failed'; exit status 1 when anything failed.
@@ -11,7 +15,7 @@ set -uo pipefail
 source "$(dirname "$0")/../../scripts/lib/common.sh"
 cd "$ROOT" || exit 1
 
-URL="http://localhost:${HTTP_PORT:-80}"
+URL="${KIND_GATEWAY_URL:-http://localhost:${HTTP_PORT:-80}}"
 CONTEXT="kind-${KIND_CLUSTER_NAME:-kok-test}"
 NS=kok
 RUN_ID="$(date +%s)"
@@ -131,8 +135,11 @@ check_logging() {
 # ------------------------------------------------------------------------------------------------------ routes
 # Every route of docs/routes.tsv, checked twice: the answer is the one only the right service gives, and
 # Traefik's access log shows the request went to that service's port (producer 8070, consumer 8072).
+traefik_log() {  # every Traefik replica's log of the last 10 minutes (the cloud overlay runs two)
+  kc -n traefik logs -l app.kubernetes.io/name=traefik --since=10m --tail=-1 --max-log-requests=10 2>/dev/null
+}
 traefik_backend() {  # traefik_backend MARKER: the backend port of the last logged request whose line holds MARKER
-  kc -n traefik logs deployment/traefik --since=10m 2>/dev/null | grep -F -- "$1" | tail -n1 |
+  traefik_log | grep -F -- "$1" | tail -n1 |
     grep -oE '"http://[0-9.]+:[0-9]+"' | tail -n1 | sed -E 's/.*:([0-9]+)"/\1/'
 }
 route() {  # route SERVICE_PORT DESCRIPTION EXPECTED_STATUSES METHOD PATH [CURL ARGS...]
@@ -185,16 +192,25 @@ check_routes() {
 }
 
 # ----------------------------------------------------------------------------------------------------- failover
-# A broker pod is deleted while a producer writes: every request answered 200 must later be read back; the pod
-# comes back, finds its data on the host directory and rejoins the in-sync replicas.
+# A broker pod is deleted while a producer writes, first one that is not the partition's leader (nothing should move),
+# then the leader (the partition moves): every request answered 200 must later be read back, the success ratio is
+# reported beside the lost count, and the pod comes back, finds its data on its volume and rejoins the in-sync replicas.
 check_failover() {
   echo "failover"
-  local t="fail-$RUN_ID" acked="$TMP/acked" got="$TMP/got" leader victim i n=200 status pid files_before files_after lost uid_before
+  failover_round follower "fail-f-$RUN_ID" "$TMP/acked-follower"
+  # The leader round's topic and acknowledged list are what the persistence check looks for after the restart.
+  failover_round leader "fail-$RUN_ID" "$TMP/acked"
+}
+
+failover_round() {  # failover_round leader|follower TOPIC ACKED_FILE
+  local role="$1" t="$2" acked="$3" got="$TMP/got-$1" leader victim i n=200 status pid files_before files_after lost
+  local uid_before acked_count ratio
   create_topic "$t" >/dev/null
   http GET "/topics/$t"
   leader="$(jq -r '.partitions[0].leader' <<<"$BODY")"
-  # The leader is the interesting one to lose: the partition must move and the producer must not lose writes.
-  victim="kafka-${leader:-0}"
+  if [[ "$role" == leader ]]; then victim="kafka-${leader:-0}"
+  else victim="kafka-$(( (${leader:-0} + 1) % 3 ))"
+  fi
   files_before="$(kc -n "$NS" exec "$victim" -- ls /var/lib/kafka/data 2>/dev/null | sort | tr '\n' ' ')"
   uid_before="$(kc -n "$NS" get pod "$victim" -o jsonpath='{.metadata.uid}')"
   : > "$acked"
@@ -208,10 +224,11 @@ check_failover() {
   pid=$!
   sleep 3
   kc -n "$NS" delete pod "$victim" --wait=false >/dev/null
-  echo "    deleted $victim (partition leader) while producing"
+  echo "    deleted $victim (leader was kafka-$leader) while producing"
   wait "$pid"
-  check "most requests were answered 200 during the failover ($(wc -l < "$acked")/$n)" \
-    test "$(wc -l < "$acked")" -ge $((n / 2))
+  acked_count="$(wc -l < "$acked" | tr -d ' ')"
+  ratio="$(awk -v a="$acked_count" -v n="$n" 'BEGIN { printf "%.1f", 100 * a / n }')"
+  check "$role down: most requests were answered 200 ($acked_count/$n, $ratio%)" test "$acked_count" -ge $((n / 2))
   kc -n "$NS" rollout status statefulset/kafka --timeout=300s >/dev/null 2>&1
   check "$victim is back and ready" pod_ready "$victim"
   : > "$got"
@@ -222,8 +239,9 @@ check_failover() {
     jq -r '(if type == "array" then . else (.records // .messages // [.]) end)[] | .value' <<<"$BODY" >> "$got"
   done
   lost="$(comm -23 <(sort -u "$acked") <(sort -u "$got") | tr '\n' ' ')"
-  check "every acknowledged message was consumed ($(sort -u "$got" | grep -c .) read, $(wc -l < "$acked") acknowledged)" \
+  check "$role down: every acknowledged message was consumed ($(sort -u "$got" | grep -c .) read, $acked_count acknowledged, 0 lost)" \
     is "$lost" ""
+  echo "    $role down: success $ratio% ($acked_count of $n answered 200), lost $(wc -w <<<"$lost" | tr -d ' ')"
   files_after="$(kc -n "$NS" exec "$victim" -- ls /var/lib/kafka/data 2>/dev/null | sort | tr '\n' ' ')"
   check "$victim had $t-0 in its log dir before" contains "$files_before" "$t-0"
   check "$victim is a new pod (uid changed)" differs "$(kc -n "$NS" get pod "$victim" -o jsonpath='{.metadata.uid}')" "$uid_before"
@@ -237,6 +255,72 @@ check_failover() {
     sleep 2
   done
   check "$victim rejoined the in-sync replicas" json_is "$BODY" '.partitions[0].isr | sort' '[0,1,2]'
+}
+
+# ---------------------------------------------------------------------------------------------------- volumes
+# Each broker's data sits on a bound volume claim of the expected StorageClass (kok-host-data on kind: the host
+# directory; the cloud overlay: the cluster's default class, dynamically provisioned).
+check_volumes() {
+  echo "volumes"
+  local b class="${EXPECT_STORAGE_CLASS:-kok-host-data}"
+  for b in 0 1 2; do
+    check "data-kafka-$b is Bound" is "$(kc -n "$NS" get pvc "data-kafka-$b" -o jsonpath='{.status.phase}' 2>/dev/null)" Bound
+    check "data-kafka-$b has StorageClass $class" \
+      is "$(kc -n "$NS" get pvc "data-kafka-$b" -o jsonpath='{.spec.storageClassName}' 2>/dev/null)" "$class"
+  done
+}
+
+# ------------------------------------------------------------------------------------------- producer replicas
+# Every producer replica serves (Traefik's access log names the pod each request went to), and deleting one under
+# load loses nothing acknowledged: the PodDisruptionBudget, the preStop pause and the drain keep requests whole.
+check_producer_replicas() {
+  echo "producer replicas"
+  local t="scale-$RUN_ID" i ips ip backends acked="$TMP/acked-scale" got="$TMP/got-scale" n=200 pid victim lost count
+  local want
+  want="$(kc -n "$NS" get deployment producer -o jsonpath='{.spec.replicas}')"
+  ips="$(kc -n "$NS" get pods -l app.kubernetes.io/name=producer --field-selector=status.phase=Running \
+    -o jsonpath='{range .items[*]}{.status.podIP}{"\n"}{end}')"
+  check "$want producer replicas running" is "$(grep -c . <<<"$ips")" "$want"
+  check "a PodDisruptionBudget keeps one producer up" \
+    is "$(kc -n "$NS" get pdb producer -o jsonpath='{.spec.minAvailable}' 2>/dev/null)" 1
+  create_topic "$t" >/dev/null
+  for i in $(seq 1 20); do send "$t" "spread-$i" >/dev/null; done
+  sleep 2  # the access log is written after the answer
+  backends="$(traefik_log | grep -F "POST /message/$t" | grep -oE '"http://[0-9.]+:8070"' | sort -u | tr '\n' ' ')"
+  for ip in $ips; do
+    count="$(traefik_log | grep -F "POST /message/$t" | grep -cF "\"http://$ip:8070\"")"
+    check "producer $ip served requests ($count of 20; backends seen: $backends)" test "$count" -gt 0
+  done
+  ((want >= 2)) || return 0
+  # One replica deleted while writing: what was answered 200 must all be read back.
+  : > "$acked"
+  (
+    for i in $(seq 1 "$n"); do
+      status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -X POST --data-binary "p-$i" "$URL/message/$t")"
+      [[ "$status" == 200 ]] && echo "p-$i" >> "$acked"
+      sleep 0.05
+    done
+  ) &
+  pid=$!
+  sleep 3
+  victim="$(kc -n "$NS" get pods -l app.kubernetes.io/name=producer -o jsonpath='{.items[0].metadata.name}')"
+  kc -n "$NS" delete pod "$victim" --wait=false >/dev/null
+  echo "    deleted producer pod $victim while producing"
+  wait "$pid"
+  count="$(wc -l < "$acked" | tr -d ' ')"
+  check "a producer replica down: most requests answered 200 ($count/$n, $(awk -v a="$count" -v n="$n" \
+    'BEGIN { printf "%.1f", 100 * a / n }')%)" test "$count" -ge $((n * 9 / 10))
+  : > "$got"
+  for i in $(seq 1 30); do
+    http GET "/consumer/$t?wait=2s&max=500" -H 'Accept: application/json'
+    [[ "$STATUS" == 204 ]] && break
+    [[ "$STATUS" == 200 ]] || { sleep 1; continue; }
+    jq -r '(if type == "array" then . else (.records // .messages // [.]) end)[] | .value' <<<"$BODY" >> "$got"
+  done
+  lost="$(comm -23 <(sort -u "$acked") <(grep '^p-' "$got" | sort -u) | tr '\n' ' ')"
+  check "a producer replica down: every acknowledged message was read back ($count acknowledged, lost: ${lost:-none})" \
+    is "$lost" ""
+  check "the producer Deployment is whole again" kc -n "$NS" rollout status deployment/producer --timeout=180s
 }
 
 # -------------------------------------------------------------------------------------------------- persistence
@@ -280,7 +364,7 @@ BIG_BODY="$TMP/big"
 head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' x > "$BIG_BODY"
 
 checks=("$@")
-((${#checks[@]})) || checks=(walkthrough replication logging routes failover persistence)
+((${#checks[@]})) || checks=(walkthrough replication logging routes volumes producer_replicas failover persistence)
 log "end-to-end checks on $URL (cluster context $CONTEXT)"
 wait_ready || { fail "gateway $URL/healthz did not answer 200"; }
 for c in ${checks[@]+"${checks[@]}"}; do
