@@ -562,22 +562,19 @@ cmd_up() {
   if $WITH_UI; then wait_for deployment/kafka-ui "$NAMESPACE" 300 "the cluster UI"; fi
 
   phase smoke
-  local url forward=""
+  local url forward
   url="$(gateway_url)"
-  if [[ "$OVERLAY" == cloud ]]; then
+  if ! $SMOKE; then
+    log "skipped (--no-smoke)"
+  elif [[ "$OVERLAY" == cloud ]]; then
     # No host port reaches Traefik here: the smoke check goes through a port-forward of its own.
     forward="$(start_port_forward)" || die "kubectl port-forward to svc/traefik did not start"
-    url="http://localhost:${forward#* }"
-  fi
-  if $SMOKE; then
-    "$HERE/smoke-check.sh" "$url" || { [[ -z "$forward" ]] || kill "${forward%% *}"; exit 1; }
-  else
-    log "skipped (--no-smoke)"
-  fi
-  if [[ -n "$forward" ]]; then
+    "$HERE/smoke-check.sh" "http://localhost:${forward#* }" || { kill "${forward%% *}"; exit 1; }
     kill "${forward%% *}" 2>/dev/null || true
-    url="http://localhost:8080"
+  else
+    "$HERE/smoke-check.sh" "$url"
   fi
+  [[ "$OVERLAY" != cloud ]] || url="http://localhost:8080"  # what the printed port-forward command serves
   print_walkthrough "$url" "$((SECONDS - started))"
 }
 

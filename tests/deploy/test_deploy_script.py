@@ -477,3 +477,22 @@ def test_with_ui_prints_its_url(deploy):
     result = deploy.up("--with-ui")
     assert f"ui:         http://ui.localhost:{deploy.http_port}" in result.stdout
     assert "port-forward" not in result.stdout
+
+
+def test_overlay_cloud_applies_the_cloud_manifests_and_says_how_to_reach_them(deploy):
+    result = deploy.up("--overlay", "cloud")
+    applied = deploy.applied()
+    kafka = next(d for d in applied if d["kind"] == "StatefulSet" and d["metadata"]["name"] == "kafka")
+    assert kafka["spec"]["volumeClaimTemplates"][0]["spec"]["storageClassName"] == "standard"
+    traefik = next(d for d in applied if d["kind"] == "Service" and d["metadata"]["name"] == "traefik")
+    assert traefik["spec"]["type"] == "LoadBalancer"
+    assert not any(d["kind"] == "PersistentVolume" for d in applied), "no host-directory volumes"
+    assert "port-forward svc/traefik 8080:80" in result.stdout
+    assert "volume claims data-kafka-0..2" in result.stdout
+
+
+def test_an_unknown_overlay_is_refused_before_anything_runs(deploy):
+    result = deploy.up("--overlay", "aws", check=False)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == "error: --overlay: kind or cloud, not 'aws'"
+    assert not deploy.calls()

@@ -160,6 +160,28 @@ def test_brokers_spread_one_per_worker_and_survive_disruption(manifests):
     assert spec["terminationGracePeriodSeconds"] >= 60
 
 
+def test_producers_are_two_spread_and_kept_up_through_disruptions(manifests):
+    deployment = find(manifests, "Deployment", "producer", NAMESPACE)
+    spec = deployment["spec"]["template"]["spec"]
+    assert deployment["spec"]["replicas"] >= 2
+    (spread,) = spec["topologySpreadConstraints"]
+    assert spread["topologyKey"] == "kubernetes.io/hostname" and spread["maxSkew"] == 1
+    assert spread["labelSelector"]["matchLabels"] == deployment["spec"]["selector"]["matchLabels"]
+    pdb = find(manifests, "PodDisruptionBudget", "producer", NAMESPACE)
+    assert pdb["spec"]["minAvailable"] == 1 and pdb["spec"]["selector"] == deployment["spec"]["selector"]
+    (container,) = spec["containers"]
+    # Keeps serving while the endpoints forget the pod, then drains within the grace period.
+    pause = container["lifecycle"]["preStop"]["exec"]["command"]
+    assert pause[0] == "sleep" and int(pause[1]) + 10 < spec["terminationGracePeriodSeconds"]
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+
+
+def test_the_consumer_is_one_replica_even_during_a_rollout(manifests):
+    deployment = find(manifests, "Deployment", "consumer", NAMESPACE)
+    assert deployment["spec"]["replicas"] == 1
+    assert deployment["spec"]["strategy"] == {"type": "Recreate"}
+
+
 def test_broker_memory_fits_a_laptop(manifests):
     _, container = kafka_container(manifests)
     heap = re.search(r"-Xmx(\d+)m", broker_env(manifests, 0)["KAFKA_HEAP_OPTS"])

@@ -72,6 +72,32 @@ wait_ready() {  # the Ingress answers and both services are ready
 }
 
 create_topic() { http POST "/topic/$1"; expect_status 200 201; }
+# produce_in_background TOPIC PREFIX N ACKED: N sends (PREFIX-1 ... PREFIX-N, one every 50 ms) in a background job
+# ($! is its pid); each one answered 200 is appended to ACKED.
+produce_in_background() {
+  local t="$1" prefix="$2" n="$3" acked="$4"
+  : > "$acked"
+  (
+    local i status
+    for i in $(seq 1 "$n"); do
+      status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -X POST --data-binary "$prefix-$i" "$URL/message/$t")"
+      [[ "$status" == 200 || "$status" == 201 ]] && echo "$prefix-$i" >> "$acked"
+      sleep 0.05
+    done
+  ) &
+}
+# read_back TOPIC OUT: reads TOPIC through the consumer (JSON batches) until it has nothing more; values into OUT.
+read_back() {
+  local t="$1" out="$2" i
+  : > "$out"
+  for i in $(seq 1 60); do
+    http GET "/consumer/$t?wait=2s&max=500" -H 'Accept: application/json'
+    [[ "$STATUS" == 204 ]] && break
+    [[ "$STATUS" == 200 ]] || { sleep 1; continue; }
+    jq -r '(if type == "array" then . else (.records // .messages // [.]) end)[] | .value' <<<"$BODY" >> "$out"
+  done
+}
+ratio() { awk -v a="$1" -v n="$2" 'BEGIN { printf "%.1f", 100 * a / n }'; }  # ratio PART WHOLE: percent, one decimal
 send() { http POST "/message/$1" --data-binary "$2"; expect_status 200 201; }
 
 # ------------------------------------------------------------------------------------------------ walkthrough
@@ -204,7 +230,7 @@ check_failover() {
 
 failover_round() {  # failover_round leader|follower TOPIC ACKED_FILE
   local role="$1" t="$2" acked="$3" got="$TMP/got-$1" leader victim i n=200 status pid files_before files_after lost
-  local uid_before acked_count ratio
+  local uid_before acked_count success
   create_topic "$t" >/dev/null
   http GET "/topics/$t"
   leader="$(jq -r '.partitions[0].leader' <<<"$BODY")"
@@ -213,35 +239,22 @@ failover_round() {  # failover_round leader|follower TOPIC ACKED_FILE
   fi
   files_before="$(kc -n "$NS" exec "$victim" -- ls /var/lib/kafka/data 2>/dev/null | sort | tr '\n' ' ')"
   uid_before="$(kc -n "$NS" get pod "$victim" -o jsonpath='{.metadata.uid}')"
-  : > "$acked"
-  (
-    for i in $(seq 1 "$n"); do
-      status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -X POST --data-binary "m-$i" "$URL/message/$t")"
-      [[ "$status" == 200 || "$status" == 201 ]] && echo "m-$i" >> "$acked"
-      sleep 0.05
-    done
-  ) &
+  produce_in_background "$t" m "$n" "$acked"
   pid=$!
   sleep 3
   kc -n "$NS" delete pod "$victim" --wait=false >/dev/null
   echo "    deleted $victim (leader was kafka-$leader) while producing"
   wait "$pid"
   acked_count="$(wc -l < "$acked" | tr -d ' ')"
-  ratio="$(awk -v a="$acked_count" -v n="$n" 'BEGIN { printf "%.1f", 100 * a / n }')"
-  check "$role down: most requests were answered 200 ($acked_count/$n, $ratio%)" test "$acked_count" -ge $((n / 2))
+  success="$(ratio "$acked_count" "$n")"
+  check "$role down: most requests were answered 200 ($acked_count/$n, $success%)" test "$acked_count" -ge $((n / 2))
   kc -n "$NS" rollout status statefulset/kafka --timeout=300s >/dev/null 2>&1
   check "$victim is back and ready" pod_ready "$victim"
-  : > "$got"
-  for i in $(seq 1 60); do
-    http GET "/consumer/$t?wait=2s&max=500" -H 'Accept: application/json'
-    [[ "$STATUS" == 204 ]] && break
-    [[ "$STATUS" == 200 ]] || { sleep 1; continue; }
-    jq -r '(if type == "array" then . else (.records // .messages // [.]) end)[] | .value' <<<"$BODY" >> "$got"
-  done
+  read_back "$t" "$got"
   lost="$(comm -23 <(sort -u "$acked") <(sort -u "$got") | tr '\n' ' ')"
   check "$role down: every acknowledged message was consumed ($(sort -u "$got" | grep -c .) read, $acked_count acknowledged, 0 lost)" \
     is "$lost" ""
-  echo "    $role down: success $ratio% ($acked_count of $n answered 200), lost $(wc -w <<<"$lost" | tr -d ' ')"
+  echo "    $role down: success $success% ($acked_count of $n answered 200), lost $(wc -w <<<"$lost" | tr -d ' ')"
   files_after="$(kc -n "$NS" exec "$victim" -- ls /var/lib/kafka/data 2>/dev/null | sort | tr '\n' ' ')"
   check "$victim had $t-0 in its log dir before" contains "$files_before" "$t-0"
   check "$victim is a new pod (uid changed)" differs "$(kc -n "$NS" get pod "$victim" -o jsonpath='{.metadata.uid}')" "$uid_before"
@@ -293,14 +306,7 @@ check_producer_replicas() {
   done
   ((want >= 2)) || return 0
   # One replica deleted while writing: what was answered 200 must all be read back.
-  : > "$acked"
-  (
-    for i in $(seq 1 "$n"); do
-      status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -X POST --data-binary "p-$i" "$URL/message/$t")"
-      [[ "$status" == 200 ]] && echo "p-$i" >> "$acked"
-      sleep 0.05
-    done
-  ) &
+  produce_in_background "$t" p "$n" "$acked"
   pid=$!
   sleep 3
   victim="$(kc -n "$NS" get pods -l app.kubernetes.io/name=producer -o jsonpath='{.items[0].metadata.name}')"
@@ -308,15 +314,9 @@ check_producer_replicas() {
   echo "    deleted producer pod $victim while producing"
   wait "$pid"
   count="$(wc -l < "$acked" | tr -d ' ')"
-  check "a producer replica down: most requests answered 200 ($count/$n, $(awk -v a="$count" -v n="$n" \
-    'BEGIN { printf "%.1f", 100 * a / n }')%)" test "$count" -ge $((n * 9 / 10))
-  : > "$got"
-  for i in $(seq 1 30); do
-    http GET "/consumer/$t?wait=2s&max=500" -H 'Accept: application/json'
-    [[ "$STATUS" == 204 ]] && break
-    [[ "$STATUS" == 200 ]] || { sleep 1; continue; }
-    jq -r '(if type == "array" then . else (.records // .messages // [.]) end)[] | .value' <<<"$BODY" >> "$got"
-  done
+  check "a producer replica down: most requests answered 200 ($count/$n, $(ratio "$count" "$n")%)" \
+    test "$count" -ge $((n * 9 / 10))
+  read_back "$t" "$got"
   lost="$(comm -23 <(sort -u "$acked") <(grep '^p-' "$got" | sort -u) | tr '\n' ' ')"
   check "a producer replica down: every acknowledged message was read back ($count acknowledged, lost: ${lost:-none})" \
     is "$lost" ""
