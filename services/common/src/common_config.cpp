@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "kok/http/text.hpp"
+
 namespace kok::service {
 
 std::string normalize_bootstrap_servers(std::string_view value) {
@@ -21,6 +23,29 @@ std::string normalize_bootstrap_servers(std::string_view value) {
     value.remove_prefix(comma + 1);
   }
   if (out.empty()) throw ConfigError("no bootstrap server given");
+  return out;
+}
+
+kafka::ConfigMap parse_kafka_properties(std::string_view text) {
+  kafka::ConfigMap out;
+  std::string* last_value = nullptr;  // a piece without '=' continues the value before it
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    const std::string_view piece = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+    const auto eq = piece.find('=');
+    if (eq == std::string_view::npos) {
+      if (last_value == nullptr) {
+        throw ConfigError("'" + std::string(piece) + "' is not key=value (KAFKA_CLIENT_CONFIG is key=value,key=value)");
+      }
+      *last_value += ',';
+      *last_value += piece;
+      continue;
+    }
+    const std::string key{http::trim(piece.substr(0, eq))};
+    if (key.empty()) throw ConfigError("'" + std::string(piece) + "' has no key (KAFKA_CLIENT_CONFIG)");
+    last_value = &out.insert_or_assign(key, std::string(piece.substr(eq + 1))).first->second;
+  }
   return out;
 }
 
@@ -60,6 +85,10 @@ void add_common_options(Options& options, CommonConfig& config) {
       .add("kafka-request-timeout", "KAFKA_REQUEST_TIMEOUT", "Bound for one Kafka admin or metadata request",
            duration_text(config.kafka_request_timeout),
            [&config](std::string_view v) { config.kafka_request_timeout = parse_positive_duration(v); })
+      .add("kafka-config", "KAFKA_CLIENT_CONFIG",
+           "librdkafka properties for every Kafka client, key=value,key=value (TLS/SASL, debug, tuning; durability "
+           "settings cannot be weakened)",
+           "", [&config](std::string_view v) { config.kafka_overrides = parse_kafka_properties(v); })
       .add("readiness-interval", "READINESS_INTERVAL", "How often /readyz re-checks that Kafka is reachable",
            duration_text(config.readiness_interval),
            [&config](std::string_view v) { config.readiness_interval = parse_positive_duration(v); });

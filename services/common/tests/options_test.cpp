@@ -60,6 +60,17 @@ TEST(Options, BootstrapServersAreNormalized) {
   EXPECT_THROW(normalize_bootstrap_servers(" , "), ConfigError);
 }
 
+TEST(Options, KafkaClientConfigIsKeyValuePairsWhoseValuesMayHoldCommas) {
+  const auto props = parse_kafka_properties("security.protocol=SASL_SSL, debug=broker,topic,msg,linger.ms=7");
+  EXPECT_EQ(props, (kafka::ConfigMap{{"security.protocol", "SASL_SSL"}, {"debug", "broker,topic,msg"},
+                                     {"linger.ms", "7"}}));
+  EXPECT_TRUE(parse_kafka_properties("").empty());
+  EXPECT_THROW(parse_kafka_properties("no-equals-sign"), ConfigError);
+  EXPECT_THROW(parse_kafka_properties("=value"), ConfigError);
+  EXPECT_EQ(parse({}, {{"KAFKA_CLIENT_CONFIG", "reconnect.backoff.max.ms=500"}}).config.kafka_overrides,
+            (kafka::ConfigMap{{"reconnect.backoff.max.ms", "500"}}));
+}
+
 TEST(Options, HelpListsEveryOptionAndStops) {
   const auto p = parse({"--port", "not-a-number", "--help"});
   EXPECT_EQ(p.outcome, Options::Outcome::exit_success);

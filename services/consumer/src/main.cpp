@@ -29,13 +29,14 @@ int run(const kok::consumer::ConsumerSettings& settings) {
 
   kafka::Admin::Options admin_options;
   admin_options.request_timeout = common.kafka_request_timeout;
-  kafka::Admin admin{kafka::admin_config(common.bootstrap_servers), admin_options};
+  kafka::Admin admin{kafka::admin_config(common.bootstrap_servers, common.kafka_overrides), admin_options};
   service::KafkaReadiness readiness{io, admin, common.readiness_interval};
 
   auto metrics_registry = std::make_shared<http::metrics::Registry>();
   consumer::ConsumerMetrics metrics{*metrics_registry};
   consumer::RegistryOptions registry_options;
-  registry_options.consumer_config = kafka::consumer_config(common.bootstrap_servers, settings.group);
+  registry_options.consumer_config =
+      kafka::consumer_config(common.bootstrap_servers, settings.group, common.kafka_overrides);
   registry_options.max_topics = settings.max_topics;
   registry_options.idle_timeout = settings.idle_timeout;
   registry_options.ack_timeout = settings.ack_timeout;

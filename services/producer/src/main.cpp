@@ -27,12 +27,15 @@ int run(const kok::producer::ProducerConfig& config) {
   kafka::Admin::Options admin_options;
   admin_options.request_timeout = config.common.kafka_request_timeout;
   admin_options.visible_timeout = config.topic_visible_timeout;
-  kafka::Admin admin{kafka::admin_config(bootstrap), admin_options};
+  const auto& overrides = config.common.kafka_overrides;
+  kafka::Admin admin{kafka::admin_config(bootstrap, overrides), admin_options};
   // message.max.bytes matches the brokers' max.message.bytes (1 MiB + 1 KiB): a body at the 1 MiB HTTP limit plus its
   // key and the record overhead must fit, or librdkafka would refuse it locally before any broker saw it.
-  kafka::Producer producer{kafka::producer_config(
-      bootstrap, {{"message.timeout.ms", std::to_string(config.produce_timeout.count())},
-                  {"message.max.bytes", std::to_string(config.message_max_bytes)}})};
+  // The named settings win over the same property in KAFKA_CLIENT_CONFIG.
+  kafka::ConfigMap producer_settings{{"message.timeout.ms", std::to_string(config.produce_timeout.count())},
+                                     {"message.max.bytes", std::to_string(config.message_max_bytes)}};
+  producer_settings.insert(overrides.begin(), overrides.end());
+  kafka::Producer producer{kafka::producer_config(bootstrap, producer_settings)};
   service::KafkaReadiness readiness{io, admin, config.common.readiness_interval};
 
   auto metrics_registry = std::make_shared<http::metrics::Registry>();
