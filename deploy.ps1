@@ -8,7 +8,7 @@
       doctor  the preflight checks alone, each problem with its fix
       down    delete the cluster (--purge also deletes the brokers' data)
       status  nodes and pods, then 'gateway: URL' and 'bootstrap: ...' lines
-  Options as for ./deploy.sh: --data-dir D, --http-port P, --https-port P, --with-ui, --no-smoke, --purge.
+  Options as for ./deploy.sh: --data-dir D, --http-port P, --https-port P, --with-ui, --no-smoke, --overlay kind|cloud, --purge.
 
   Runs deploy.sh in WSL 2 (the default distribution, with Docker Desktop's WSL integration turned on for it, and kind
   and kubectl installed there): the brokers' data then lives on the WSL file system. Kafka on an NTFS directory
