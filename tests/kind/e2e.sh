@@ -40,6 +40,7 @@ contains() { grep -qF -- "$2" <<<"$1" || { echo "    '$2' not found in '${1:0:30
 json_is() { is "$(jq -c "$2" <<<"$1" 2>/dev/null)" "$3"; }  # json_is JSON FILTER EXPECTED
 differs() { [[ "$1" != "$2" ]] || { echo "    unchanged: '$1'" >&2; return 1; }; }
 pod_ready() { kc -n "$NS" wait --for=condition=Ready "pod/$1" --timeout=300s >/dev/null; }
+rolled_out() { kc -n "$NS" rollout status "$1" --timeout=180s >/dev/null; }
 header_has() { grep -qiE "$1" <<<"$HEADERS" || { echo "    no header matching '$1'" >&2; return 1; }; }
 
 # http METHOD PATH [CURL ARGS...]: sets STATUS and BODY (and HEADERS).
@@ -320,7 +321,7 @@ check_producer_replicas() {
   lost="$(comm -23 <(sort -u "$acked") <(grep '^p-' "$got" | sort -u) | tr '\n' ' ')"
   check "a producer replica down: every acknowledged message was read back ($count acknowledged, lost: ${lost:-none})" \
     is "$lost" ""
-  check "the producer Deployment is whole again" kc -n "$NS" rollout status deployment/producer --timeout=180s
+  check "the producer Deployment is whole again" rolled_out deployment/producer
 }
 
 # -------------------------------------------------------------------------------------------------- persistence

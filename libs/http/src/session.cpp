@@ -263,8 +263,15 @@ asio::awaitable<bool> Session::handle(BeastRequest message) {
   context_->metrics.in_flight.dec();
   record(route, status, started);
   const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  spdlog::info("[{}] {} {} {} -> {}{} {:.1f} ms", exchange_.request_id, peer_text_, method, target, status,
-               exchange_.interruption->client_gone() ? " (client gone)" : "", elapsed);
+  // Why an answer did not arrive whole, if it did not: a stream's client closing it is how streams end.
+  const char* outcome = "";
+  if (exchange_.interruption->client_gone()) {
+    outcome = response.is_event_stream() ? " (client closed the stream)" : " (client gone, answer not delivered)";
+  } else if (!delivered) {
+    outcome = " (answer not delivered)";
+  }
+  spdlog::info("[{}] {} {} {} -> {}{} {:.1f} ms", exchange_.request_id, peer_text_, method, target, status, outcome,
+               elapsed);
   co_return keep_alive && !exchange_.interruption->client_gone();
 }
 
