@@ -135,7 +135,8 @@ struct Admin::Impl {
     const auto it = created.find(name);
     if (it == created.end()) return false;
     if (now - it->second < options.exists_ttl) return true;
-    created.erase(it);
+    // Kept while its visibility window is open, even when that outlasts exists_ttl (until_visible reads it).
+    if (now - it->second >= options.visible_timeout) created.erase(it);
     return false;
   }
 };
