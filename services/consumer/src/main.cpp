@@ -7,14 +7,13 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
-#include <iostream>
 
 #include "consumer_metrics.hpp"
 #include "consumer_registry.hpp"
 #include "kok/http/server.hpp"
 #include "kok/kafka/admin.hpp"
 #include "kok/kafka/config.hpp"
-#include "kok/service/logging.hpp"
+#include "kok/service/service_main.hpp"
 #include "kok/service/options.hpp"
 #include "kok/service/readiness.hpp"
 #include "routes.hpp"
@@ -68,17 +67,6 @@ int main(int argc, char** argv) {
                                 "Reads Kafka topics over HTTP: GET /{topic}, GET /consumer/{topic} (text, or JSON "
                                 "long-poll batches), GET /consumer/{topic}/stream (Server-Sent Events)."};
   kok::consumer::add_consumer_options(options, settings);
-  try {
-    if (options.parse(argc, argv, std::cout) == kok::service::Options::Outcome::exit_success) return 0;
-    kok::service::setup_logging("consumer", settings.common.log_level);
-  } catch (const std::exception& e) {
-    std::cerr << "kok-consumer: " << e.what() << "\n(see --help)\n";
-    return 2;
-  }
-  try {
-    return run(settings);
-  } catch (const std::exception& e) {
-    spdlog::critical("kok-consumer: {}", e.what());
-    return 1;
-  }
+  return kok::service::service_main(argc, argv, options, "kok-consumer", settings.common.log_level,
+                                    [&settings] { return run(settings); });
 }

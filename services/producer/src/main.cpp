@@ -1,13 +1,12 @@
 // kok-producer: creates topics and writes messages to Kafka over HTTP (port 8070). See --help.
 #include <boost/asio/io_context.hpp>
-#include <iostream>
 #include <spdlog/spdlog.h>
 
 #include "kok/http/server.hpp"
 #include "kok/kafka/admin.hpp"
 #include "kok/kafka/config.hpp"
 #include "kok/kafka/producer.hpp"
-#include "kok/service/logging.hpp"
+#include "kok/service/service_main.hpp"
 #include "kok/service/readiness.hpp"
 #include "producer_config.hpp"
 #include "producer_service.hpp"
@@ -59,17 +58,6 @@ int main(int argc, char** argv) {
       "POST /message/{t}, POST /producer/{t}, GET /topics, GET|POST /topics/{t}, POST /topics/{t}/messages, "
       "GET /healthz, /readyz, /metrics, /openapi.yaml.");
   kok::producer::add_producer_options(options, config);
-  try {
-    if (options.parse(argc, argv, std::cout) == kok::service::Options::Outcome::exit_success) return 0;
-    kok::service::setup_logging("producer", config.common.log_level);
-  } catch (const std::exception& e) {
-    std::cerr << "kok-producer: " << e.what() << "\n";
-    return 2;
-  }
-  try {
-    return run(config);
-  } catch (const std::exception& e) {
-    spdlog::critical("producer failed: {}", e.what());
-    return 1;
-  }
+  return kok::service::service_main(argc, argv, options, "kok-producer", config.common.log_level,
+                                    [&config] { return run(config); });
 }
