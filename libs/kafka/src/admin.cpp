@@ -93,7 +93,7 @@ struct Admin::Impl {
     std::lock_guard lock{cache_mutex};
     if (auto it = known_topics.find(name); it != known_topics.end()) known_topics.erase(it);
     if (auto it = created.find(name); it != created.end()) created.erase(it);
-    missing.insert_or_assign(std::string{name}, Clock::now());
+    note_missing(name);
   }
 
   // When the visibility window of a topic this client created closes (nullopt: not created here, or long ago).
@@ -119,6 +119,11 @@ struct Admin::Impl {
 
   void remember_missing(std::string_view name) {
     std::lock_guard lock{cache_mutex};
+    note_missing(name);
+  }
+
+  // Requires cache_mutex. Records a confirmed "no" and drops the expired ones, so the map stays small.
+  void note_missing(std::string_view name) {
     const auto now = Clock::now();
     std::erase_if(missing, [&](const auto& entry) { return now - entry.second >= options.missing_ttl; });
     missing.insert_or_assign(std::string{name}, now);
