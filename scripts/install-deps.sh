@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the project needs to build, test and run locally. Idempotent: a second run only checks.
 #   scripts/install-deps.sh [all|build|kafka|k8s-tools]...   (default: all)
-#     build      Debian packages: compiler, CMake/Ninja, librdkafka, Boost 1.81, nlohmann-json, spdlog, GoogleTest, nginx, JDK
+#     build      Debian packages: compiler (+ ccache), CMake/Ninja, librdkafka, Boost 1.81, nlohmann-json, spdlog, GoogleTest, nginx, JDK
 #     kafka      the Apache Kafka broker jars (version from versions.env) resolved from Maven Central into .cache/kafka/
 #     k8s-tools  kustomize, kind and the manifest validator used by the deploy checks (scripts/install-k8s-tools.sh)
 set -euo pipefail
@@ -12,7 +12,7 @@ usage() { script_help "$0"; }
 
 # Boost comes as the versioned 1.81 packages: libboost-dev / libboost-all-dev would pull 1.74 and conflict.
 DEBIAN_PACKAGES=(
-  g++ cmake ninja-build pkg-config git curl ca-certificates
+  g++ ccache cmake ninja-build pkg-config git curl ca-certificates
   librdkafka-dev libboost1.81-dev libboost-url1.81-dev nlohmann-json3-dev libspdlog-dev libgtest-dev googletest
   openjdk-17-jdk-headless maven
   nginx-light shellcheck python3 python3-venv python3-yaml
