@@ -7,8 +7,6 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "kok/kafka/message.hpp"
 
 namespace kok::consumer {
@@ -16,10 +14,13 @@ namespace kok::consumer {
 // "offset: N key: K value: V" — exactly the seed's format (a null key prints as empty).
 std::string format_text(const kafka::Message& m);
 
-// {"topic","partition","offset","key"(null when absent),"value","timestamp","headers":{name: value}}.
-nlohmann::json to_json(const kafka::Message& m);
-// Serializes without throwing on bytes that are not UTF-8 (they become U+FFFD): message bodies are arbitrary bytes.
-std::string dump_json(const nlohmann::json& value);
+// The JSON record, appended to `out`:
+//   {"headers":{name: value|null},"key":K|null,"offset":N,"partition":N,"timestamp":N,"topic":T,"value":V}
+// Keys in this (sorted) order, no spaces. Bytes that are not UTF-8 become U+FFFD: message bodies are arbitrary bytes.
+// Written directly rather than through a nlohmann::json object: building one per record (a map node and a copy per
+// field) was most of the consumer's CPU time on a batch read (docs/benchmarks.md, "JSON rendering").
+void append_json(std::string& out, const kafka::Message& m);
+[[nodiscard]] std::string record_json(const kafka::Message& m);
 
 // SSE event id "partition:offset".
 std::string event_id(const kafka::Message& m);

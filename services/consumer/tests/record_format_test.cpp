@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
 namespace kok::consumer {
 namespace {
 
@@ -25,8 +31,25 @@ TEST(RecordFormat, SeedText) {
   EXPECT_EQ(format_text(m), "offset: 41 key:  value: ");
 }
 
+// What the record used to be built with, and what any JSON library would produce: the renderer must match it byte
+// for byte (same keys, same order, same escapes, invalid UTF-8 replaced the same way).
+std::string reference_json(const kafka::Message& m) {
+  nlohmann::json headers = nlohmann::json::object();
+  for (const auto& h : m.headers) headers[h.key] = h.value ? nlohmann::json(*h.value) : nlohmann::json(nullptr);
+  const nlohmann::json j = {
+      {"topic", m.topic},
+      {"partition", m.partition},
+      {"offset", m.offset},
+      {"key", m.key ? nlohmann::json(*m.key) : nlohmann::json(nullptr)},
+      {"value", m.value},
+      {"timestamp", m.timestamp_ms},
+      {"headers", std::move(headers)},
+  };
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 TEST(RecordFormat, JsonRecord) {
-  const auto j = to_json(sample());
+  const auto j = nlohmann::json::parse(record_json(sample()));
   EXPECT_EQ(j.at("topic"), "orders");
   EXPECT_EQ(j.at("partition"), 2);
   EXPECT_EQ(j.at("offset"), 41);
@@ -37,15 +60,42 @@ TEST(RecordFormat, JsonRecord) {
   EXPECT_TRUE(j.at("headers").at("empty").is_null());
   auto m = sample();
   m.key.reset();
-  EXPECT_TRUE(to_json(m).at("key").is_null());
+  EXPECT_TRUE(nlohmann::json::parse(record_json(m)).at("key").is_null());
+}
+
+TEST(RecordFormat, AppendsToWhatIsThere) {
+  std::string out = "[";
+  append_json(out, sample());
+  EXPECT_EQ(out, "[" + record_json(sample()));
 }
 
 TEST(RecordFormat, BinaryValuesDoNotBreakJson) {
   auto m = sample();
   m.value = std::string("\xff\xfe ok", 5);
-  const auto text = dump_json(to_json(m));
+  const auto text = record_json(m);
   EXPECT_NE(text.find("ok"), std::string::npos);
   EXPECT_TRUE(nlohmann::json::accept(text));
+}
+
+TEST(RecordFormat, SameBytesAsNlohmannForEveryKindOfString) {
+  const std::vector<std::string> strings = {
+      "", "plain", "with \"quotes\"", "back\\slash", "tab\tnew\nline\r", std::string("nul\0byte", 8), "\x7f del",
+      "\x01\x1f controls", "caf\xc3\xa9 UTF-8", "\xe2\x82\xac euro", "\xf0\x9f\x98\x80 emoji", "\xff\xfe invalid",
+      "\xc3 truncated", "</script>", std::string(300, 'x')};
+  for (const auto& s : strings) {
+    auto m = sample();
+    m.value = s;
+    m.key = s;
+    m.topic = "t";
+    m.headers = {{s, s}, {"dup", "first"}, {"dup", "last"}, {"null", std::nullopt}};
+    EXPECT_EQ(record_json(m), reference_json(m)) << "string: " << nlohmann::json(s).dump(-1, ' ', true,
+                                                                                       nlohmann::json::error_handler_t::replace);
+    m.headers.clear();
+    m.key.reset();
+    m.offset = -1;
+    m.timestamp_ms = std::numeric_limits<std::int64_t>::max();
+    EXPECT_EQ(record_json(m), reference_json(m));
+  }
 }
 
 TEST(RecordFormat, EventIds) {

@@ -45,11 +45,11 @@ boost::asio::awaitable<http::Response> consume(ConsumerService& service, http::R
 
   auto delivery = std::make_shared<Delivery>(lease.shared(), std::move(messages), std::move(reader));
   std::string body;
-  body.reserve(delivery->messages().size() * 128);
+  body.reserve(delivery->messages().size() * 256);
   body.push_back('[');
   for (const auto& m : delivery->messages()) {
     if (body.size() > 1) body.push_back(',');
-    body.append(dump_json(to_json(m)));
+    append_json(body, m);
   }
   body.push_back(']');
   auto response = http::Response::text(http::status::ok, std::move(body));

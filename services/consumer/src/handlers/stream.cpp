@@ -72,7 +72,7 @@ struct CloseReplay {
   }
 };
 
-http::Event to_event(const kafka::Message& m) { return http::Event{event_id(m), {}, dump_json(to_json(m)), {}}; }
+http::Event to_event(const kafka::Message& m) { return http::Event{event_id(m), {}, record_json(m), {}}; }
 
 // Sends partition `from.partition` from from.offset + 1 up to `end` (exclusive: where this service's hand-out stood
 // when the client reconnected). false: client gone.
