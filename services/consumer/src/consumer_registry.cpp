@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "free_memory.hpp"
 #include "kok/http/error.hpp"
 #include "kok/service/kafka_errors.hpp"
 
@@ -119,6 +120,8 @@ void ConsumerRegistry::sweep() {
       ++it;
     }
   }
+  // What read prefetches freed stays in the heap otherwise (free_memory.hpp); walking the arenas is not I/O work.
+  boost::asio::post(blocking_, [] { return_free_memory(); });
   schedule_sweep();
 }
 

@@ -5,7 +5,8 @@
 // buffers) per name. Only topics that exist get one (checked through the Admin's cached metadata, never creating
 // anything); at most `max_topics` are open, the least recently used idle one is closed to make room, and consumers
 // idle for `idle_timeout` are closed by a sweeper, which also hands out again deliveries whose acknowledgement is
-// late. Closing commits what was delivered first.
+// late, and returns the heap that read prefetches freed to the system (free_memory.hpp). Closing commits what was
+// delivered first.
 
 #include <chrono>
 #include <map>
