@@ -5,7 +5,7 @@
 #
 #   bench/run.sh [--duration SECONDS] [--read-limit SECONDS] [--docs FILE | --no-docs]
 #
-#   --duration S     length of each timed load row (wrk, vegeta; 9 of them); default 10, a run then takes about 5 min
+#   --duration S     length of each timed load row (wrk, vegeta; 11 of them); default 10, a run then takes about 6 min
 #   --read-limit S   bound of each consume row (100k messages, or 20k for GET /{t}); default 30
 #   --docs FILE      where to write the result (default docs/benchmarks.md); --no-docs only prints it
 #
@@ -52,6 +52,7 @@ VEGETA_VERSION=v12.13.0
 KCAT_MESSAGES=200000
 READ_MESSAGES=100000
 TEXT_MESSAGES=20000
+LOAD_READ_MESSAGES=400000  # enough for the 64-connection GET /{t} row and the open-loop row after it
 TICKS_PER_SECOND="$(getconf CLK_TCK)"
 
 # --- tools --------------------------------------------------------------------------------------------------------
@@ -79,6 +80,8 @@ trap cleanup EXIT
 load_at_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "starting the bench cluster and the services (release build); load average $load_at_start"
 deploy/local/local.sh up >/dev/null
+cmake --build --preset release --target kok-window-produce >/dev/null
+WINDOW_PRODUCE="$ROOT/build/release/bench/kok-window-produce"
 BOOTSTRAP="$(deploy/local/kafka.sh bootstrap)"
 
 pid_of() { cat "$KAFKA_LOCAL_DIR/run/$1.pid"; }
@@ -188,6 +191,17 @@ kcat_consume_rate="$(calc '%.1f' "$K_COUNT / $K_SECONDS")"
 add_row "limit: kcat consume $(thousands "$K_COUNT") (\`-C -e -o beginning\`)" "one consumer" \
   "$(thousands "$kcat_consume_rate") msg/s" "" "" "" "" "" "" ""
 
+# The Kafka side of the 64-connection produce row: 64 messages in flight through librdkafka with the producer service's
+# own client settings, each next one sent when one is acknowledged (bench/window_produce.cpp). No HTTP.
+topic="$(new_topic window)"
+log "limit: librdkafka with 64 messages in flight (the service's producer settings), ${duration}s"
+line="$("$WINDOW_PRODUCE" "$BOOTSTRAP" "$topic" 64 "$duration" | grep '^RESULT')" || die "kok-window-produce failed"
+read -r _ R_REQUESTS R_NON2XX R_ERRORS R_P50 R_P99 R_MAX us <<<"$line"
+window_rate="$(calc '%.1f' "$R_REQUESTS / ($us / 1e6)")"
+add_row "limit: librdkafka, 64 messages in flight (closed loop, no HTTP)" "the producer service's client settings" \
+  "$(thousands "$window_rate") msg/s" "$(ms "$R_P50")" "$(ms "$R_P99")" "" "$(ms "$R_MAX")" "" \
+  "$(errors_text "$R_NON2XX" "$R_ERRORS")" ""
+
 # --- single-message produce, closed loop ----------------------------------------------------------------------------
 topic="$(new_topic produce)"
 export BENCH_TOPIC="$topic"
@@ -210,25 +224,34 @@ for conns in 1 16 64 256; do
 done
 
 # --- single-message produce, open loop (constant rate) --------------------------------------------------------------
+# vegeta_run TARGETS RATE: a constant-rate attack of --duration, at most 64 workers; sets V_REQUESTS V_OK V_SENT
+# V_THROUGHPUT and V_P50 V_P99 V_P999 V_MAX (us).
+vegeta_run() {
+  local summary
+  "$VEGETA" attack -targets="$1" -rate="$2/1s" -duration="${duration}s" -max-workers=64 -timeout=30s \
+    >"$work/vegeta.bin" || die "vegeta attack failed"
+  "$VEGETA" encode -to csv "$work/vegeta.bin" >"$work/vegeta.csv"
+  summary="$(bench/vegeta_summary.py <"$work/vegeta.csv")" || die "no vegeta results at $2 req/s"
+  read -r _ V_REQUESTS V_OK V_SENT V_THROUGHPUT V_P50 V_P99 V_P999 V_MAX <<<"$summary"
+}
+# open_loop_row LABEL TARGETS MAX_RATE PCT: vegeta at PCT% of MAX_RATE, one row (the 50% row carries the tail target).
+open_loop_row() {
+  local rate target=""
+  rate="$(calc '%.0f' "$3 * $4 / 100")"
+  ((rate >= 1)) || rate=1
+  log "$1 at a constant $rate req/s ($4% of the 64-connection rate), at most 64 workers, ${duration}s"
+  vegeta_run "$2" "$rate"
+  if (($4 == 50)); then
+    target="p99 ≤ 5 × p50: $(verdict "$V_P99" "<=" "$((5 * V_P50))")"
+  fi
+  add_row "$1" "constant $(thousands "$rate") req/s = $4% of 64-conn max, open-loop (vegeta, ≤ 64 workers)" \
+    "$(thousands "$V_SENT") req/s sent, $(thousands "$V_THROUGHPUT") ok/s" "$(ms "$V_P50")" "$(ms "$V_P99")" \
+    "$(ms "$V_P999")" "$(ms "$V_MAX")" "" "$(errors_text "$((V_REQUESTS - V_OK))" 0)" "$target"
+}
 printf '%100s' '' | tr ' ' x >"$work/body"
 printf 'POST %s/message/%s\nContent-Type: text/plain\n@%s\n' "$PRODUCER" "$topic" "$work/body" >"$work/targets"
 for pct in 25 50 75; do
-  rate="$(calc '%.0f' "$produce64_rate * $pct / 100")"
-  ((rate >= 1)) || rate=1
-  log "POST /message/{t} at a constant $rate req/s ($pct% of the 64-connection rate), at most 64 workers, ${duration}s"
-  "$VEGETA" attack -targets="$work/targets" -rate="$rate/1s" -duration="${duration}s" -max-workers=64 -timeout=30s \
-    >"$work/vegeta.bin" || die "vegeta attack failed"
-  "$VEGETA" encode -to csv "$work/vegeta.bin" >"$work/vegeta.csv"
-  summary="$(bench/vegeta_summary.py <"$work/vegeta.csv")" || die "no vegeta results at $rate req/s"
-  read -r _ requests ok achieved throughput p50 p99 p999 max <<<"$summary"
-  target=""
-  if ((pct == 50)); then
-    target="p99 ≤ 5 × p50: $(verdict "$p99" "<=" "$((5 * p50))")"
-  fi
-  add_row "produce \`POST /message/{t}\` 100 B" \
-    "constant $(thousands "$rate") req/s = $pct% of 64-conn max, open-loop (vegeta, ≤ 64 workers)" \
-    "$(thousands "$achieved") req/s sent, $(thousands "$throughput") ok/s" "$(ms "$p50")" "$(ms "$p99")" "$(ms "$p999")" \
-    "$(ms "$max")" "" "$(errors_text "$((requests - ok))" 0)" "$target"
+  open_loop_row "produce \`POST /message/{t}\` 100 B" "$work/targets" "$produce64_rate" "$pct"
 done
 
 # --- batch produce --------------------------------------------------------------------------------------------------
@@ -247,18 +270,23 @@ add_row "batch produce \`POST /topics/{t}/messages\` 100 × 100 B" "16 conn, clo
 # (a JSON long-poll answered 204), so the row times reads rather than the consumer group's join; then kcat fills it
 # with exactly 100k messages of 100 B, as above.
 # read_row LABEL CLIENT COUNT: runs bench/CLIENT against a fresh filled topic; sets C_RATE and adds the row.
-read_row() {
-  local label="$1" client="$2" count="$3" t opened before after result messages requests seconds other
-  t="$(new_topic "${client%.py}")"
+# open_topic T: the consumer's first read of the still empty topic T (204); sets OPENED to "CODE SECONDS".
+open_topic() {
   local try
   for ((try = 0; try < 20; try++)); do  # a 404 while the consumer's metadata does not know the new topic yet
-    opened="$(curl -sS --max-time 60 -o /dev/null -w '%{http_code} %{time_total}' -H 'Accept: application/json' \
-      "http://$HOST:$CONSUMER_PORT/consumer/$t?wait=1s&max=1")" || die "could not open $t in the consumer"
-    [[ "${opened%% *}" == 404 ]] || break
+    OPENED="$(curl -sS --max-time 60 -o /dev/null -w '%{http_code} %{time_total}' -H 'Accept: application/json' \
+      "http://$HOST:$CONSUMER_PORT/consumer/$1?wait=1s&max=1")" || die "could not open $1 in the consumer"
+    [[ "${OPENED%% *}" == 404 ]] || break
     sleep 0.5
   done
-  [[ "${opened%% *}" == 204 ]] || die "the first read of the empty topic $t answered ${opened%% *}, expected 204"
-  log "filling $t with $READ_MESSAGES x 100 B (kcat); the consumer opened it in ${opened#* } s"
+  [[ "${OPENED%% *}" == 204 ]] || die "the first read of the empty topic $1 answered ${OPENED%% *}, expected 204"
+}
+# read_row LABEL CLIENT COUNT: runs bench/CLIENT against a fresh filled topic; sets C_RATE and adds the row.
+read_row() {
+  local label="$1" client="$2" count="$3" t before after result messages requests seconds other
+  t="$(new_topic "${client%.py}")"
+  open_topic "$t"
+  log "filling $t with $READ_MESSAGES x 100 B (kcat); the consumer opened it in ${OPENED#* } s"
   kcat_produce "$t" "$READ_MESSAGES"
   log "$label: reading $count messages (at most ${read_limit}s)"
   before="$(ticks consumer)"
@@ -270,7 +298,7 @@ read_row() {
   ((messages < count)) && note="; stopped at the ${read_limit}s bound"
   local load
   load="one connection, $(thousands "$messages") of $(thousands "$count") msgs in $(calc '%.2f' "$seconds") s$note"
-  load="$load (topic opened first: $(calc '%.1f' "${opened#* }") s)"
+  load="$load (topic opened first: $(calc '%.1f' "${OPENED#* }") s)"
   add_row "$label" "$load" "$(thousands "$C_RATE") msg/s ($(thousands "$requests") req)" "" "" "" "" \
     "$(cpu_per_10k "$before" "$after" "$messages")" \
     "$(errors_text "$other" 0)" ""
@@ -280,6 +308,24 @@ json_rate="$C_RATE"
 read_row "consume \`GET /{t}\` one by one (text)" read_text.py "$TEXT_MESSAGES"
 read_row "consume SSE \`GET /consumer/{t}/stream\`" read_sse.py "$READ_MESSAGES"
 sse_rate="$C_RATE"
+
+# Single-message reads under load: GET /{t} (one message per request, committed after each answer) at 64 connections,
+# then open-loop at 50% of that rate. The topic holds more than both rows read, so every answer is a message (200).
+topic="$(new_topic read-load)"
+open_topic "$topic"
+log "filling $topic with $LOAD_READ_MESSAGES x 100 B (kcat) for the single-message read rows"
+kcat_produce "$topic" "$LOAD_READ_MESSAGES"
+export BENCH_TOPIC="$topic"
+log "GET /{t}, 64 connections, ${duration}s"
+before="$(ticks consumer)"
+wrk_run "http://$HOST:$CONSUMER_PORT" bench/read.lua 64
+after="$(ticks consumer)"
+read64_rate="$R_RATE"
+add_row "consume \`GET /{t}\` one message per request" "64 conn, closed-loop (wrk)" "$(thousands "$R_RATE") req/s" \
+  "$(ms "$R_P50")" "$(ms "$R_P99")" "" "$(ms "$R_MAX")" "$(cpu_per_10k "$before" "$after" "$R_REQUESTS")" \
+  "$(errors_text "$R_NON2XX" "$R_ERRORS")" ""
+printf 'GET http://%s:%s/%s\n' "$HOST" "$CONSUMER_PORT" "$topic" >"$work/read-targets"
+open_loop_row "consume \`GET /{t}\` one message per request" "$work/read-targets" "$read64_rate" 50
 
 # --- memory ---------------------------------------------------------------------------------------------------------
 for svc in producer consumer; do
@@ -292,12 +338,14 @@ for svc in producer consumer; do
 done
 
 # --- ratios ---------------------------------------------------------------------------------------------------------
-ratio_row() {  # ratio_row LABEL NUMERATOR DENOMINATOR LIMIT
-  local r
+ratio_row() {  # ratio_row LABEL NUMERATOR DENOMINATOR [LIMIT]: no LIMIT, no target (the row only explains another)
+  local r target=""
   r="$(calc '%.3f' "$2 / $3")"
-  add_row "ratio: $1" "same run" "$r" "" "" "" "" "" "" "≥ $4: $(verdict "$r" ">=" "$4")"
+  [[ -z "$4" ]] || target="≥ $4: $(verdict "$r" ">=" "$4")"
+  add_row "ratio: $1" "same run" "$r" "" "" "" "" "" "" "$target"
 }
 ratio_row "produce 64 conn / HTTP no-op" "$produce64_rate" "$http_limit" 0.30
+ratio_row "produce 64 conn / librdkafka 64 in flight" "$produce64_rate" "$window_rate" ""
 ratio_row "batch produce / kcat produce" "$batch_rate" "$kcat_produce_rate" 0.50
 ratio_row "consume JSON / kcat consume" "$json_rate" "$kcat_consume_rate" 0.50
 ratio_row "SSE / consume JSON" "$sse_rate" "$json_rate" 1.00
