@@ -151,7 +151,7 @@ kcat_produce() {
   local result
   awk -v n="$2" 'BEGIN { s = sprintf("%100s", ""); gsub(/ /, "x", s); for (i = 0; i < n; i++) print s }' >"$work/messages"
   result="$(timeout 300 bench/timed.py kcat -P -b "$BOOTSTRAP" -t "$1" -X enable.idempotence=true -X acks=all \
-    -X linger.ms=5 <"$work/messages")" || die "kcat produce to $1 failed"
+    -X linger.ms=1 <"$work/messages")" || die "kcat produce to $1 failed"
   read -r _ K_SECONDS <<<"$result"
 }
 
@@ -170,7 +170,7 @@ http_limit="$R_RATE"
 add_row "limit: HTTP no-op \`GET /healthz\` (producer)" "64 conn, closed-loop (wrk)" "$(thousands "$R_RATE") req/s" \
   "$(ms "$R_P50")" "$(ms "$R_P99")" "" "$(ms "$R_MAX")" "" "$(errors_text "$R_NON2XX" "$R_ERRORS")" ""
 
-log "limit: kcat produce and consume of $KCAT_MESSAGES x 100 B (acks=all, idempotent, linger.ms=5)"
+log "limit: kcat produce and consume of $KCAT_MESSAGES x 100 B (acks=all, idempotent, linger.ms=1)"
 # Untimed produces first, one bootstrapped through each broker: a broker's first idempotent producer waits
 # ("Coordinator load in progress") for the broker to be able to hand out producer ids, and fresh broker JVMs are
 # slower until their produce and replication paths are compiled (the first 200k ran ~1.6x slower than the second).
@@ -183,7 +183,7 @@ BOOTSTRAP="$all_brokers"
 topic="$(new_topic kcat)"
 kcat_produce "$topic" "$KCAT_MESSAGES"
 kcat_produce_rate="$(calc '%.1f' "$KCAT_MESSAGES / $K_SECONDS")"
-add_row "limit: kcat produce $(thousands "$KCAT_MESSAGES") × 100 B" "acks=all, idempotent, linger.ms=5" \
+add_row "limit: kcat produce $(thousands "$KCAT_MESSAGES") × 100 B" "acks=all, idempotent, linger.ms=1" \
   "$(thousands "$kcat_produce_rate") msg/s" "" "" "" "" "" "" ""
 kcat_consume "$topic"
 ((K_COUNT == KCAT_MESSAGES)) || warn "kcat consumed $K_COUNT messages, expected $KCAT_MESSAGES"

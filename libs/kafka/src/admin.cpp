@@ -346,13 +346,19 @@ Result<bool> Admin::topic_exists(std::string_view name) {
   auto names = list_topics();
   if (!names) return R::failure(names.error, names.reason);
   if (std::binary_search(names.value.begin(), names.value.end(), name)) return R::success(true);
-  // The list came from one broker, which may lag behind the controller: ask about this topic before saying no.
-  const auto confirm = partitions(name);
-  if (confirm && !confirm.value.empty()) {
-    impl_->remember_present(name);
-    return R::success(true);
+  // The list came from one broker, which may lag behind the controller: ask about this topic, for missing_confirm,
+  // before saying no.
+  const auto deadline = Clock::now() + impl_->options.missing_confirm;
+  for (;;) {
+    const auto confirm = partitions(name);
+    if (confirm && !confirm.value.empty()) {
+      impl_->remember_present(name);
+      return R::success(true);
+    }
+    if (!confirm && !is_unknown_topic(confirm.error)) return R::failure(confirm.error, confirm.reason);
+    if (Clock::now() >= deadline) break;
+    std::this_thread::sleep_for(kVisibilityPoll);
   }
-  if (!confirm && !is_unknown_topic(confirm.error)) return R::failure(confirm.error, confirm.reason);
   impl_->remember_missing(name);
   return R::success(false);
 }

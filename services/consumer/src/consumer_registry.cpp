@@ -95,9 +95,11 @@ void ConsumerRegistry::start() {
 }
 
 void ConsumerRegistry::schedule_sweep() {
-  // Often enough for both jobs: closing idle consumers and handing out deliveries whose acknowledgement is late.
+  // Often enough for its three jobs: closing idle consumers, handing out deliveries whose acknowledgement is late, and
+  // returning what a finished read freed before the next topic's prefetch fills (a second: a backlog of 100,000
+  // messages is read in less than that, and a new one takes longer to arrive).
   const auto period = std::clamp(std::min(options_.idle_timeout, options_.ack_timeout) / 4,
-                                 std::chrono::milliseconds{250}, std::chrono::milliseconds{5000});
+                                 std::chrono::milliseconds{250}, std::chrono::milliseconds{1000});
   sweep_timer_->expires_after(period);
   sweep_timer_->async_wait([this](const boost::system::error_code& ec) {
     if (!ec) sweep();

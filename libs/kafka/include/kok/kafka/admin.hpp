@@ -84,6 +84,11 @@ class Admin {
     // create_topic waits until every partition has a leader, and describe/partitions answer a lagging broker's
     // "unknown topic" by asking again. Callers never wait for visibility themselves.
     std::chrono::milliseconds visible_timeout{5'000};
+    // How long topic_exists() keeps asking before it says "no" about a topic it knows nothing of. A topic created
+    // through another client is committed when that client hears so, but the broker we ask (librdkafka keeps asking the
+    // same one) may apply it a moment later; a "no" must hold for this long. Only the first "no" for a name pays it:
+    // the answer is then cached for missing_ttl.
+    std::chrono::milliseconds missing_confirm{300};
     std::size_t blocking_threads = 2;
   };
 
