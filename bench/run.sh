@@ -286,8 +286,10 @@ read_row() {
   local label="$1" client="$2" count="$3" t before after result messages requests seconds other
   t="$(new_topic "${client%.py}")"
   open_topic "$t"
-  log "filling $t with $READ_MESSAGES x 100 B (kcat); the consumer opened it in ${OPENED#* } s"
-  kcat_produce "$t" "$READ_MESSAGES"
+  # Exactly what the row reads: a backlog left behind would stay in the consumer's prefetch (docs/decisions.md,
+  # "Consumer prefetch") and be counted in the next rows' memory.
+  log "filling $t with $count x 100 B (kcat); the consumer opened it in ${OPENED#* } s"
+  kcat_produce "$t" "$count"
   log "$label: reading $count messages (at most ${read_limit}s)"
   before="$(ticks consumer)"
   result="$(bench/"$client" "$HOST" "$CONSUMER_PORT" "$t" "$count" "$read_limit")" || die "bench/$client failed"
