@@ -2,8 +2,11 @@
 services (bounded jobs, cache mount, stripped), a non-root runtime, and targets that exist in the CMake project."""
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
+import shutil
+import subprocess
 
 import pytest
 
@@ -103,3 +106,26 @@ def test_the_legacy_builder_gets_the_same_build_context():
         return [line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
 
     assert entries(ROOT / ".dockerignore") == entries(IGNORE)
+
+
+def in_build_context(path: str, ignored: list[str]) -> bool:
+    """Whether a repository path reaches the image build (the .dockerignore entries are paths or globs from the root)."""
+    for entry in ignored:
+        if path == entry or path.startswith(entry.rstrip("/") + "/") or fnmatch.fnmatch(path, entry):
+            return False
+    return True
+
+
+@pytest.mark.skipif(shutil.which("cmake") is None or shutil.which("ninja") is None, reason="needs cmake and ninja")
+def test_the_build_context_configures_with_the_release_preset(tmp_path):
+    """What the Dockerfile's `cmake --preset release` sees: the tracked files minus .dockerignore. A CMakeLists that
+    names a directory the context leaves out breaks every image build (and so ./deploy.sh) while the host build works."""
+    ignored = [line.strip() for line in IGNORE.read_text().splitlines() if line.strip() and not line.startswith("#")]
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, check=True, capture_output=True).stdout
+    context = tmp_path / "src"
+    for path in filter(None, tracked.decode().split("\0")):
+        if in_build_context(path, ignored) and (ROOT / path).is_file():
+            (context / path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / path, context / path)
+    configured = subprocess.run(["cmake", "--preset", "release"], cwd=context, capture_output=True, text=True)
+    assert configured.returncode == 0, configured.stdout[-2000:] + configured.stderr[-2000:]
