@@ -18,7 +18,7 @@ std::string format_text(const kafka::Message& m);
 //   {"headers":{name: value|null},"key":K|null,"offset":N,"partition":N,"timestamp":N,"topic":T,"value":V}
 // Keys in this (sorted) order, no spaces. Bytes that are not UTF-8 become U+FFFD: message bodies are arbitrary bytes.
 // Written directly rather than through a nlohmann::json object: building one per record (a map node and a copy per
-// field) was most of the consumer's CPU time on a batch read (docs/benchmarks.md, "JSON rendering").
+// field) was most of the consumer's CPU time on a batch read (docs/benchmarks.md, "Consumer CPU and memory").
 void append_json(std::string& out, const kafka::Message& m);
 [[nodiscard]] std::string record_json(const kafka::Message& m);
 
