@@ -11,6 +11,8 @@
 namespace kok::consumer {
 namespace {
 
+// glibc only; not under ASan, whose allocator is not glibc's heap.
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
 long resident_kib() {
   std::ifstream status{"/proc/self/status"};
   for (std::string line; std::getline(status, line);) {
@@ -19,8 +21,6 @@ long resident_kib() {
   return -1;
 }
 
-// glibc only; not under ASan, whose allocator is not glibc's heap.
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
 TEST(FreeMemory, FreedHeapGoesBackToTheSystem) {
   // 64 MiB in small blocks (a prefetch is many small allocations), then one block above them that stays: free()
   // alone cannot shrink the heap below it, so the pages stay resident until they are returned explicitly.
