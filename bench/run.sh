@@ -138,11 +138,17 @@ verdict() {  # verdict VALUE OP LIMIT: "met" or "missed"
 # wrk_run URL SCRIPT CONNECTIONS: runs wrk for --duration and sets R_REQUESTS R_NON2XX R_ERRORS R_P50 R_P99 R_MAX (us)
 # and R_RATE (requests per second).
 wrk_run() {
-  local url="$1" script="$2" conns="$3" threads=2 line us
+  local url="$1" script="$2" conns="$3" threads=2 line
   ((conns == 1)) && threads=1
   line="$(wrk -t"$threads" -c"$conns" -d"${duration}s" --timeout 10s -s "$script" "$url" | grep '^RESULT')" \
     || die "wrk $script at $conns connections printed no result"
-  read -r _ R_REQUESTS R_NON2XX R_ERRORS R_P50 R_P99 R_MAX us <<<"$line"
+  read_result "$line"
+}
+# read_result LINE: a "RESULT requests non2xx errors p50 p99 max duration" line (bench/report.lua, kok-window-produce)
+# into R_REQUESTS R_NON2XX R_ERRORS R_P50 R_P99 R_MAX (us) and R_RATE (per second).
+read_result() {
+  local us
+  read -r _ R_REQUESTS R_NON2XX R_ERRORS R_P50 R_P99 R_MAX us <<<"$1"
   R_RATE="$(calc '%.1f' "$R_REQUESTS / ($us / 1e6)")"
 }
 
@@ -196,8 +202,8 @@ add_row "limit: kcat consume $(thousands "$K_COUNT") (\`-C -e -o beginning\`)" "
 topic="$(new_topic window)"
 log "limit: librdkafka with 64 messages in flight (the service's producer settings), ${duration}s"
 line="$("$WINDOW_PRODUCE" "$BOOTSTRAP" "$topic" 64 "$duration" | grep '^RESULT')" || die "kok-window-produce failed"
-read -r _ R_REQUESTS R_NON2XX R_ERRORS R_P50 R_P99 R_MAX us <<<"$line"
-window_rate="$(calc '%.1f' "$R_REQUESTS / ($us / 1e6)")"
+read_result "$line"
+window_rate="$R_RATE"
 add_row "limit: librdkafka, 64 messages in flight (closed loop, no HTTP)" "the producer service's client settings" \
   "$(thousands "$window_rate") msg/s" "$(ms "$R_P50")" "$(ms "$R_P99")" "" "$(ms "$R_MAX")" "" \
   "$(errors_text "$R_NON2XX" "$R_ERRORS")" ""

@@ -3,7 +3,7 @@
 // idempotence, linger.ms...). It is the Kafka side of "POST /message/{t} at WINDOW connections" without HTTP, so the
 // two rows of bench/run.sh say how much of that row's latency is ours.
 //
-//   kok-window-produce BOOTSTRAP TOPIC WINDOW SECONDS [KEY=VALUE,...]
+//   kok-window-produce BOOTSTRAP TOPIC WINDOW SECONDS [KEY=VALUE,...]   (the last as KAFKA_CLIENT_CONFIG)
 //
 // Prints the same line as bench/report.lua: "RESULT MESSAGES ERRORS 0 P50 P99 MAX DURATION" (microseconds), over
 // SECONDS after one second of warm-up.
@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <functional>
 #include <optional>
 #include <string>
@@ -22,22 +23,11 @@
 
 #include "kok/kafka/config.hpp"
 #include "kok/kafka/producer.hpp"
+#include "kok/service/common_config.hpp"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-kok::kafka::ConfigMap parse_overrides(const std::string& text) {
-  kok::kafka::ConfigMap out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const auto end = std::min(text.find(',', start), text.size());
-    const auto pair = text.substr(start, end - start);
-    if (const auto eq = pair.find('='); eq != std::string::npos) out[pair.substr(0, eq)] = pair.substr(eq + 1);
-    start = end + 1;
-  }
-  return out;
-}
 
 long long micros(Clock::duration d) { return std::chrono::duration_cast<std::chrono::microseconds>(d).count(); }
 
@@ -52,7 +42,14 @@ int main(int argc, char** argv) {
   const int window = std::max(1, std::atoi(argv[3]));
   const auto seconds = std::chrono::seconds{std::max(1, std::atoi(argv[4]))};
   boost::asio::io_context io;
-  kok::kafka::Producer producer{kok::kafka::producer_config(argv[1], parse_overrides(argc > 5 ? argv[5] : ""))};
+  kok::kafka::ConfigMap config;
+  try {
+    config = kok::kafka::producer_config(argv[1], kok::service::parse_kafka_properties(argc > 5 ? argv[5] : ""));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 2;
+  }
+  kok::kafka::Producer producer{config};
   const std::string value(100, 'x');
 
   const auto measure_from = Clock::now() + std::chrono::seconds{1};
