@@ -274,8 +274,7 @@ add_row "batch produce \`POST /topics/{t}/messages\` 100 × 100 B" "16 conn, clo
 # --- consume --------------------------------------------------------------------------------------------------------
 # Each read row gets a topic of its own. The consumer service opens it first with one read of the still empty topic
 # (a JSON long-poll answered 204), so the row times reads rather than the consumer group's join; then kcat fills it
-# with exactly 100k messages of 100 B, as above.
-# read_row LABEL CLIENT COUNT: runs bench/CLIENT against a fresh filled topic; sets C_RATE and adds the row.
+# with exactly the COUNT messages of 100 B the row reads, as above.
 # open_topic T: the consumer's first read of the still empty topic T (204); sets OPENED to "CODE SECONDS".
 open_topic() {
   local try
