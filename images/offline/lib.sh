@@ -17,9 +17,8 @@ heavy() { nice -n 19 ionice -c3 "$@"; }
 # Pins of the offline build. versions.env is the one place for pins: these read OFFLINE_KUBERNETES_VERSION and
 # LOCAL_PATH_PROVISIONER_VERSION from it, and fall back to the values below until it carries them.
 load_versions
-# Kubernetes: a 1.34 patch whose k8s.io/kubernetes module the Go checksum database knows (v1.34.12 is missing
-# there); 1.34 is the last line that runs on cgroup v1 hosts.
-OFFLINE_K8S_VERSION="${OFFLINE_K8S_VERSION:-${OFFLINE_KUBERNETES_VERSION:-v1.34.4}}"
+# Kubernetes: OFFLINE_KUBERNETES_VERSION of versions.env (the users' minor, a patch the Go module proxy serves).
+OFFLINE_K8S_VERSION="${OFFLINE_K8S_VERSION:-$OFFLINE_KUBERNETES_VERSION}"
 OFFLINE_LOCAL_PATH_VERSION="${LOCAL_PATH_PROVISIONER_VERSION:-v0.0.30}"
 # Debian release of every root filesystem (node, base image of the services, broker, Traefik).
 OFFLINE_DEBIAN_SUITE="${OFFLINE_DEBIAN_SUITE:-bookworm}"

@@ -94,6 +94,9 @@ def test_up_creates_the_cluster_the_issue_describes(deploy):
     config = yaml.safe_load((deploy.state / "cluster.yaml").read_text())
     nodes = config["nodes"]
     assert [n["role"] for n in nodes] == ["control-plane", "worker", "worker", "worker"]
+    # The kubelet also starts on cgroup v1 hosts (Kubernetes 1.35+ refuses them by default).
+    assert [yaml.safe_load(p) for p in config["kubeadmConfigPatches"]] == [
+        {"kind": "KubeletConfiguration", "failCgroupV1": False}]
     node_image = read_versions()["KIND_NODE_IMAGE"]
     assert all(n["image"] == node_image for n in nodes)
     control = nodes[0]
@@ -118,9 +121,10 @@ def test_up_builds_one_service_image_loads_archives_and_applies_pinned_images(de
     versions = read_versions()
     calls = deploy.calls()
     builds = [c for c in calls if c.startswith("docker build ") and "--help" not in c]
-    # One build for both services, bounded jobs, no provenance attestation (docker save would miss its manifest).
+    # One build for both services, as many jobs as the builder allows (the Dockerfile decides unless JOBS is set), no
+    # provenance attestation (docker save would miss its manifest).
     assert len(builds) == 1, builds
-    assert "--build-arg JOBS=2" in builds[0] and "--provenance=false" in builds[0]
+    assert "JOBS" not in builds[0] and "--provenance=false" in builds[0]
     images = deploy.images()
     tag = images["producer"].split(":", 1)[1]
     commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True,
@@ -142,8 +146,13 @@ def test_up_builds_one_service_image_loads_archives_and_applies_pinned_images(de
     for image in (service, f"apache/kafka:{versions['KAFKA_VERSION']}", f"traefik:{versions['TRAEFIK_VERSION']}"):
         saves = [c for c in calls if c.startswith("docker save ") and c.endswith(" " + image)]
         assert len(saves) == 1 and "--platform linux/amd64" in saves[0], (image, saves)
-    loads = [c for c in calls if c.startswith("kind load image-archive")]
-    assert len(loads) == 3 and all("--name kok --nodes kok-control-plane,kok-worker,kok-worker2,kok-worker3" in c for c in loads)
+    # Each image goes only into the nodes that run it: Traefik into the control plane, the rest into the workers.
+    loads = sorted(c.split(" --name ")[1] for c in calls if c.startswith("kind load image-archive"))
+    assert loads == ["kok --nodes kok-control-plane"] + ["kok --nodes kok-worker,kok-worker2,kok-worker3"] * 2, loads
+    queries = (deploy.state / "node-image-queries").read_text().splitlines()
+    assert sorted(queries) == sorted([f"kok-control-plane traefik:{versions['TRAEFIK_VERSION']}"] + [
+        f"kok-worker{n} {image}" for n in ("", "2", "3")
+        for image in (service, f"apache/kafka:{versions['KAFKA_VERSION']}")]), queries
     assert not list((ROOT / ".cache" / "kind-deploy" / "archives").glob("image.*")), "archives are removed"
     cluster = [d for d in deploy.applied() if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("kafka-cluster")]
     assert cluster[0]["data"] == {"CLUSTER_ID": versions["KAFKA_CLUSTER_ID"]}
@@ -158,7 +167,7 @@ def test_up_builds_one_service_image_loads_archives_and_applies_pinned_images(de
     again = deploy.calls()
     assert not [c for c in again if c.startswith(("kind create", "docker build ", "docker pull", "docker save", "kind load"))
                 and "--help" not in c], again
-    assert "already on every node" in result.stderr
+    assert result.stderr.count("already on its node(s)") == 3, result.stderr
     assert deploy.images()["producer"] == images["producer"]
 
 
@@ -362,7 +371,8 @@ def test_doctor_runs_the_checks_alone_and_creates_nothing(deploy):
                         "--https-port", str(deploy.https_port))
     for what in ("docker: Docker Engine 29.0.1", "classic image store", "memory for Docker", "inotify limits",
                  f"ports {deploy.http_port}/{deploy.https_port}: free", "GiB free for the data", "builder: BuildKit",
-                 "kind v0.30.0", "kubectl v1.34.1"):
+                 f"kind v0.33.0 (the kind proof ran {read_versions()['KIND_VERSION']} with Kubernetes 1.37)",
+                 "kubectl v1.37.1"):
         assert what in result.stderr, what
     assert "preflight: ok" in result.stderr
     assert not deploy.data.exists() and not (deploy.state / "cluster").exists()
@@ -377,7 +387,16 @@ def doctor(deploy, **env):
 
 @pytest.mark.parametrize("env, problem, fix", [
     ({"STUB_DOCKER_DOWN": "1"}, "Docker is installed but not reachable", "systemctl start docker"),
-    ({"STUB_MEM": str(3 * 2**30)}, "memory for Docker: 3072 MiB", "Settings > Resources > Memory"),
+    ({"STUB_MEM": str(3 * 2**30)}, "memory for Docker: 3072 MiB", "the host's memory is what Docker gets"),
+    ({"STUB_MEM": str(3 * 2**30), "STUB_OS": "Docker Desktop"}, "memory for Docker: 3072 MiB", "Settings > Resources > Memory"),
+    ({"STUB_MEM": str(3 * 2**30), "STUB_OS": "Docker Desktop", "STUB_KERNEL": "5.15.167.4-microsoft-standard-WSL2"},
+     "memory for Docker: 3072 MiB", r"%UserProfile%\.wslconfig set [wsl2] memory=8GB"),
+    ({"STUB_MEM": str(3 * 2**30), "STUB_NAME": "colima", "HOME": "/tmp"}, "memory for Docker: 3072 MiB", "colima start --memory 8"),
+    ({"STUB_KIND_VERSION": "v0.30.0"}, "kind v0.30.0 is older than v0.33.0", "go install sigs.k8s.io/kind@v0.33.0"),
+    ({"STUB_DOCKER_VERSION": "podman version 4.3.1"}, "Podman is not supported", "use Docker"),
+    ({"KIND_EXPERIMENTAL_PROVIDER": "podman"}, "Podman is not supported", "unset KIND_EXPERIMENTAL_PROVIDER"),
+    ({"STUB_BUILDER_NAME": "kok-builder", "STUB_BUILDER_DRIVER": "docker-container", "STUB_DEFAULT_DRIVER": "remote"},
+     "builder: the current buildx builder 'kok-builder' uses the docker-container driver", "docker buildx use default"),
 ])
 def test_doctor_fails_with_the_fix(deploy, env, problem, fix):
     result = doctor(deploy, **env)
@@ -425,7 +444,9 @@ def test_up_stops_before_creating_anything_when_the_preflight_fails(deploy):
      "docker: Docker Desktop 29.0.1 (Docker Desktop, linux/amd64, containerd image store"),
     ({"STUB_SECURITY": '"name=seccomp,profile=builtin","name=rootless","name=cgroupns"'}, "docker: rootless Docker"),
     ({"STUB_ARCH": "aarch64"}, "linux/arm64"),
-    ({"STUB_KIND_VERSION": "v0.27.0"}, "warn  kind v0.27.0 found, the project pins"),
+    ({"STUB_KIND_VERSION": "v0.34.1"}, "ok    kind v0.34.1 (the kind proof ran"),
+    ({"STUB_NAME": "colima", "STUB_OS": "Ubuntu 24.04.1 LTS", "HOME": "/tmp"}, "docker: Colima 29.0.1"),
+    ({"STUB_NAME": "orbstack", "STUB_OS": "OrbStack"}, "docker: OrbStack 29.0.1"),
     ({"STUB_KUBECTL_VERSION": "v1.30.2"}, "warn  kubectl v1.30.2 is more than one minor version away"),
 ])
 def test_doctor_says_which_docker_and_tools_it_found(deploy, env, says):
@@ -496,3 +517,133 @@ def test_an_unknown_overlay_is_refused_before_anything_runs(deploy):
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == "error: --overlay: kind or cloud, not 'aws'"
     assert not deploy.calls()
+
+
+# --------------------------------------------------------------------------------------------------- the last lines
+
+def expected_report(deploy, took: str, with_ui: bool) -> list[str]:
+    url = f"http://localhost:{deploy.http_port}"
+    bootstrap = ",".join(f"kafka-{n}.kafka-headless.kok.svc.cluster.local:9092" for n in range(3))
+    lines = ["", f"Kafka on kind is up (took {took}).",
+             f"  gateway:    {url}   (https on port {deploy.https_port}, self-signed)"]
+    if with_ui:
+        lines.append(f"  ui:         http://ui.localhost:{deploy.http_port}   (kafbat kafka-ui; *.localhost is this machine: "
+                     f"without a browser, curl -H 'Host: ui.localhost' {url}/)")
+    return lines + [
+        f"  bootstrap:  {bootstrap}   (inside the cluster)",
+        f"  data:       {deploy.data.resolve()}/{{kafka-0,kafka-1,kafka-2}}",
+        "",
+        "Try it:",
+        f"  curl -X POST {url}/topic/demo                         # create topic 'demo' (1 partition, RF 3)",
+        f"  curl -X POST --data 'hello kafka' {url}/message/demo  # send a message",
+        f"  curl {url}/demo                                       # read the next message: offset: 0 key: ... value: hello kafka",
+        f"  curl {url}/topics/demo                                # partitions, leader, replicas, ISR",
+        f"  curl -N {url}/consumer/demo/stream                    # follow the topic (Server-Sent Events)",
+        "",
+        "Look around:",
+        "  kubectl --context kind-kok -n kok get pods -o wide",
+        "  kubectl --context kind-kok -n kok logs statefulset/kafka",
+        "",
+        "Stop: ./deploy.sh down   (data kept; --purge deletes it)      State: ./deploy.sh status",
+    ]
+
+
+@pytest.mark.parametrize("with_ui", [False, True])
+def test_up_ends_with_exactly_the_urls_the_walkthrough_and_the_hints(deploy, with_ui):
+    result = deploy.up(*(["--with-ui"] if with_ui else []))
+    lines = result.stdout.splitlines()
+    took = re.fullmatch(r"Kafka on kind is up \(took (\d+m\d+s)\)\.", lines[1])
+    assert took, lines[:3]
+    # stdout is the report and nothing else (progress goes to stderr), compared line by line.
+    assert lines == expected_report(deploy, took.group(1), with_ui)
+
+
+# ---------------------------------------------------------------------------------------------- options per verb
+
+@pytest.mark.parametrize("args, error, usage", [
+    (["up", "--purge"], "--purge is an option of down, not of up", "./deploy.sh [up] [--data-dir D]"),
+    (["down", "--with-ui"], "--with-ui is an option of up, not of down", "./deploy.sh down [--purge] [--data-dir D]"),
+    (["status", "--data-dir", "x"], "--data-dir is an option of up, not of status", "./deploy.sh status [--local]"),
+    (["doctor", "--no-smoke"], "--no-smoke is an option of up, not of doctor", "./deploy.sh doctor [--data-dir D]"),
+    (["--with-ui", "down"], "the verb goes first: ./deploy.sh down ...", "./deploy.sh [up|down|status|doctor]"),
+    (["down", "--data-dir"], "--data-dir needs a directory", "./deploy.sh down [--purge] [--data-dir D]"),
+])
+def test_each_verb_takes_its_own_options_and_names_a_misplaced_one(deploy, args, error, usage):
+    result = deploy.run(*args, check=False)
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"error: {error}" and len(lines) == 2, result.stderr
+    assert lines[1].startswith(f"usage: {usage}"), lines[1]
+    assert not deploy.calls(), "nothing ran"
+
+
+# ------------------------------------------------------------------------------------- engines the preflight judges
+
+def test_rootless_docker_cannot_publish_privileged_ports(deploy, tmp_path):
+    start = tmp_path / "ip_unprivileged_port_start"
+    start.write_text("1024\n")
+    rootless = {"STUB_SECURITY": '"name=seccomp,profile=builtin","name=rootless"', "KOK_PORT_START_FILE": str(start)}
+    result = deploy.run("doctor", "--data-dir", str(deploy.data), "--http-port", "80", "--https-port", "443",
+                        env=rootless, check=False)
+    if "taken on this machine" in result.stderr:
+        pytest.skip("ports 80/443 are in use on this machine")
+    assert result.returncode != 0
+    assert "FAIL  ports 80/443: rootless Docker cannot publish ports below 1024" in result.stderr
+    assert "sudo sysctl net.ipv4.ip_unprivileged_port_start=80" in result.stderr and "--http-port 8080" in result.stderr
+    # Ports at or above the start are fine, as is the same sysctl lowered.
+    assert doctor(deploy, **rootless).returncode == 0
+    start.write_text("80\n")
+    result = deploy.run("doctor", "--data-dir", str(deploy.data), "--http-port", "80", "--https-port", "443",
+                        env=rootless, check=False)
+    assert "rootless Docker cannot publish" not in result.stderr
+
+
+def wsl_env(tmp_path, **extra):
+    version = tmp_path / "proc-version"
+    version.write_text("Linux version 5.15.167.4-microsoft-standard-WSL2 (root@f9c826d3017f) #1 SMP\n")
+    return {"KOK_PROC_VERSION": str(version), **extra}
+
+
+def test_in_wsl_a_windows_program_on_the_port_is_found(deploy, tmp_path):
+    result = doctor(deploy, **wsl_env(tmp_path, STUB_WINDOWS_LISTEN=str(deploy.https_port)))
+    assert result.returncode != 0
+    assert f"FAIL  port(s) {deploy.https_port} (a Windows program) taken on this machine" in result.stderr
+    assert doctor(deploy, **wsl_env(tmp_path, STUB_WINDOWS_LISTEN="8081")).returncode == 0
+    result = doctor(deploy, **wsl_env(tmp_path, STUB_NO_INTEROP="1"))
+    assert result.returncode == 0 and "note  ports: cannot ask Windows which ports its programs hold" in result.stderr
+
+
+def test_a_container_driver_builder_builds_through_the_default_builder(deploy):
+    env = {"STUB_BUILDER_NAME": "kok-builder", "STUB_BUILDER_DRIVER": "docker-container"}
+    result = deploy.up(env=env)
+    assert "builder: BuildKit, builder 'default' (your current builder 'kok-builder' uses the docker-container driver" \
+        in result.stderr
+    assert (deploy.state / "build-env").read_text() == "BUILDX_BUILDER=default\n"
+
+
+@pytest.mark.parametrize("env, data, ok", [
+    ({"STUB_UNAME": "Darwin", "STUB_OS": "Docker Desktop"}, "/opt/kok-data", False),
+    ({"STUB_UNAME": "Darwin", "STUB_OS": "Docker Desktop"}, "{tmp}/data", True),  # /tmp is shared
+    ({"STUB_UNAME": "Darwin", "STUB_NAME": "colima"}, "{tmp}/data", False),       # outside $HOME
+    ({"STUB_UNAME": "Darwin", "STUB_NAME": "colima"}, "{home}/data", True),
+])
+def test_a_data_directory_the_engine_cannot_mount_is_refused(deploy, tmp_path, env, data, ok):
+    home = tmp_path / "home"
+    home.mkdir()
+    data = data.format(tmp=tmp_path, home=home)
+    result = deploy.run("doctor", "--data-dir", data, "--http-port", str(deploy.http_port),
+                        "--https-port", str(deploy.https_port), env={**env, "HOME": str(home)}, check=False)
+    assert (result.returncode == 0) == ok, result.stderr
+    if not ok:
+        (line,) = [line for line in result.stderr.splitlines() if "FAIL" in line]
+        assert line.startswith(f"  FAIL  the data directory {data} is outside"), line
+        assert "--data-dir ~/kafka-on-kind-data" in result.stderr
+
+
+def test_the_data_directory_comes_from_the_cluster_not_from_the_engines_name_for_it(deploy):
+    deploy.up()
+    # Docker Desktop names a WSL distribution's directory by a path of its own VM.
+    (deploy.state / "mount").write_text("/run/desktop/mnt/host/wsl/docker-desktop-bind-mounts/Ubuntu/0a1b2c\n")
+    result = deploy.run("up", "--http-port", str(deploy.http_port), "--https-port", str(deploy.https_port), "--no-smoke")
+    assert f"  data:       {deploy.data.resolve()}/{{kafka-0,kafka-1,kafka-2}}" in result.stdout.splitlines()
+    assert f"data: {deploy.data.resolve()}" in deploy.run("status").stdout.splitlines()
