@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # bash 4+: runs only on the offline build host (./test.sh --kind), never on a user's machine.
 # Builds the images the deployment runs, without any registry, and writes the image overrides deploy-kind.sh reads
-# to $OFFLINE_CACHE/images.env (KAFKA_IMAGE, TRAEFIK_IMAGE, SERVICE_IMAGE, BUILDER_IMAGE, RUNTIME_IMAGE):
+# to $OFFLINE_CACHE/images.env (KAFKA_IMAGE, TRAEFIK_IMAGE, BUILDER_IMAGE, RUNTIME_IMAGE):
 #   - the test broker image (broker/): the apache/kafka image's contract, from the Maven jars and Debian's JRE;
 #   - Traefik from its Go module (OFFLINE_TRAEFIK_VERSION: the newest patch the module proxy here has);
-#   - the one service image (both binaries, images/service/Dockerfile) on the imported Debian base, one compile
-#     job, unless SERVICE_IMAGE names an image that exists already (then that one is used as it is).
+#   - the Debian bases of the service image, which ./deploy.sh builds the way it does for users.
 # Idempotent: every image is tagged with a hash of its inputs and reused when present.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
@@ -44,7 +43,7 @@ else
 fi
 
 # ----------------------------------------------------------------------------------------------------- Traefik
-# Not TRAEFIK_VERSION (the users' pin): that release is not on the module proxy this host reaches (docs/decisions.md).
+# OFFLINE_TRAEFIK_VERSION: the users' TRAEFIK_VERSION cannot be built from the module proxy (docs/decisions.md).
 traefik_version="${OFFLINE_TRAEFIK_VERSION:-$TRAEFIK_VERSION}"
 "$OFFLINE_DIR/build-go-module.sh" traefik github.com/traefik/traefik/v3 "$traefik_version" \
   github.com/traefik/traefik/v3/cmd/traefik "-X github.com/traefik/traefik/v3/pkg/version.Version=$traefik_version" >&2
@@ -63,38 +62,14 @@ else
 fi
 
 # ----------------------------------------------------------------------------------------------------- services
-# Built here (rather than by deploy-kind.sh) to keep the compile on one job: this machine is shared. Same
-# Dockerfile, same build arguments deploy-kind.sh would pass; one image holds both services.
-service_image_line=""
-if [[ -f "$ROOT/images/service/Dockerfile" && -d "$ROOT/services/producer" && -d "$ROOT/services/consumer" ]]; then
-  src_hash="$(cd "$ROOT" && { git ls-files -s -- CMakeLists.txt CMakePresets.json cmake libs services images/service
-                                 git diff HEAD -- CMakeLists.txt CMakePresets.json cmake libs services images/service; } | sha256sum | cut -c1-12)"
-  image="$P/service:$src_hash"
-  if [[ -n "${SERVICE_IMAGE:-}" ]]; then
-    # Given by the caller (as deploy-kind.sh accepts it): used as it is, not built.
-    image="$SERVICE_IMAGE"
-    image_exists "$image" || die "SERVICE_IMAGE=$image: no such image in the local Docker"
-    log "image $image: given by SERVICE_IMAGE"
-  elif image_exists "$image"; then
-    log "image $image: cached"
-  else
-    log "image $image: building images/service/Dockerfile (both services, one compile job)"
-    start=$SECONDS
-    DOCKER_BUILDKIT=1 heavy docker build -q -f "$ROOT/images/service/Dockerfile" \
-      --build-arg "BUILDER_IMAGE=$P/debian:bookworm" --build-arg "RUNTIME_IMAGE=$P/debian:bookworm" \
-      --build-arg JOBS=1 -t "$image" "$ROOT" >/dev/null
-    log "image $image: built in $((SECONDS - start))s, $(docker image inspect -f '{{.Size}}' "$image" | awk '{ printf "%.0f MB", $1 / 1e6 }')"
-  fi
-  service_image_line="SERVICE_IMAGE=$image"
-else
-  warn "images/service/Dockerfile or the services are not in the tree yet: deploy-kind.sh will build them"
-fi
+# Not built here: ./deploy.sh builds the service image as it does for users (images/service/Dockerfile, the default
+# jobs), on these Debian bases: the full image to compile in, a slim one (as debian:bookworm-slim) to run on.
+"$OFFLINE_DIR/debian-rootfs.sh" debian-bookworm-slim "$P/debian:bookworm-slim" "" slim >&2
 
 {
   echo "KAFKA_IMAGE=$KAFKA_IMAGE"
   echo "TRAEFIK_IMAGE=$TRAEFIK_IMAGE"
   echo "BUILDER_IMAGE=$P/debian:bookworm"
-  echo "RUNTIME_IMAGE=$P/debian:bookworm"
-  if [[ -n "$service_image_line" ]]; then echo "$service_image_line"; fi
+  echo "RUNTIME_IMAGE=$P/debian:bookworm-slim"
 } > "$env_file"
 cat "$env_file"

@@ -184,6 +184,10 @@ route() {  # route SERVICE_PORT DESCRIPTION EXPECTED_STATUSES METHOD PATH [CURL 
   check "$method $path went to port $port (access log: ${backend:-none})" is "$backend" "$port"
 }
 
+# The paths of an OpenAPI document (its top-level paths: map), and those of the route table ({t} is {topic} there).
+spec_paths() { awk '/^paths:/ { on = 1; next } on && /^[^ #]/ { on = 0 } on && /^  \/[^ ]*:$/ { sub(/^  /, ""); sub(/:$/, ""); print }' | sort -u; }
+route_table_paths() { awk -F'\t' '!/^#/ && $1 != "method" && $2 ~ /^\// { gsub(/\{t\}/, "{topic}", $2); print $2 }' "$ROOT/docs/routes.tsv" | sort -u; }
+
 check_routes() {
   echo "routes"
   local p=8070 c=8072 t="route-$RUN_ID" t2="route2-$RUN_ID"
@@ -212,6 +216,7 @@ check_routes() {
   route $c "readiness" 200 GET /readyz
   route $c "metrics" 200 GET /metrics
   route $c "API spec" 200 GET /openapi.yaml
+  check "the served spec's paths are those of docs/routes.tsv" is "$(spec_paths <<<"$BODY")" "$(route_table_paths)"
   route $c "bad topic name: 400" 400 GET "/consumer/bad%20name"
   route $p "bad topic name: 400" 400 POST "/topic/bad%20name"
   route $p "body over the limit: 413" 413 POST "/message/$t" --data-binary "@$BIG_BODY"

@@ -8,7 +8,8 @@
 #               `docker run --privileged` working (runc wrapper when the host lacks CAP_SYS_RESOURCE)
 #   tools       kind (Go module sigs.k8s.io/kind, KIND_VERSION) and kubectl (built with Kubernetes, pinned)
 #   node        the kind node image (images/offline/build-node-image.sh)
-#   workload    broker, Traefik and service images (images/offline/build-workload-images.sh)
+#   workload    broker and Traefik images, the Debian bases of the service image (images/offline/build-workload-images.sh);
+#               ./deploy.sh builds the service image itself in the deploy phase, as it does for users
 #   deploy      ./deploy.sh with the image overrides (down first: a clean cluster, the data directory wiped)
 #   e2e         tests/kind/e2e.sh against http://localhost:<mapped port>
 #   cloud       a fresh cluster with deploy/k8s/overlays/cloud (./deploy.sh up --overlay cloud: dynamic volumes from
