@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One benchmark run against one real local 3-broker cluster: the limits (HTTP no-op, Kafka through librdkafka with kcat),
 # the services' produce and consume paths, their memory and CPU, and the ratios the project sets targets for (the
-# table's target column). Prints ONE Markdown table plus the machine description and writes them into docs/benchmarks.md (between its bench/run.sh markers).
+# table's target column). Prints ONE Markdown table plus the machine description and writes them into
+# docs/benchmarks.md (between its bench/run.sh markers).
 #
 #   bench/run.sh [--duration SECONDS] [--read-limit SECONDS] [--docs FILE | --no-docs]
 #
