@@ -12,8 +12,9 @@ if %ERRORLEVEL% equ 0 (
 )
 set "rc=%ERRORLEVEL%"
 if "%rc%"=="0" exit /b 0
-rem Started by a double click (cmd /c ...): keep the window, and its error message, open.
-echo %cmdcmdline% | find /i "/c" >nul
+rem Started by a double click (cmd /c ...): keep the window, and its error message, open. Windows' own find.exe:
+rem Git's Unix tools on the PATH may bring another find.
+echo %cmdcmdline% | "%SystemRoot%\System32\find.exe" /i "/c" >nul
 if errorlevel 1 exit /b %rc%
 echo.
 echo deploy failed (exit code %rc%): the message above says why.

@@ -139,6 +139,15 @@ options_of() {
   esac
 }
 
+# What an option's value is, for "needs ..." (no `case` inside $(...): bash 3.2 cannot parse it).
+value_of() {
+  case "$1" in
+    --data-dir) echo "a directory" ;;
+    --overlay) echo "kind or cloud" ;;
+    *) echo "a port" ;;
+  esac
+}
+
 # parse VERB_GIVEN VERB ARGS...: sets the options of VERB; a wrong argument gets one line and VERB's usage.
 parse() {
   local given="$1" verb="$2" usage name value owner
@@ -163,7 +172,7 @@ parse() {
       --data-dir|--http-port|--https-port|--overlay)
         if [[ "$1" == *=* ]]; then value="${1#*=}"
         else
-          [[ $# -ge 2 ]] || usage_error "$name needs $(case "$name" in --data-dir) echo "a directory" ;; --overlay) echo "kind or cloud" ;; *) echo "a port" ;; esac)" "$usage"
+          [[ $# -ge 2 ]] || usage_error "$name needs $(value_of "$name")" "$usage"
           value="$2"
           shift
         fi ;;
