@@ -8,7 +8,7 @@
 # Environment: KIND_CLUSTER_NAME (kok-test), HTTP_PORT, or KIND_GATEWAY_URL (the Ingress's URL when no host port serves
 # it, e.g. a port-forward); EXPECT_STORAGE_CLASS (kok-host-data) for 'volumes'.
 #
-# 'persistence' runs ./deploy.sh down and ./deploy.sh again (DEPLOY_ARGS passed to both), so it goes last.
+# 'persistence' runs ./deploy.sh down (with DOWN_ARGS) and ./deploy.sh up again (with DEPLOY_ARGS), so it goes last.
 # Prints one line per check and ends with 'N passed, N failed'; exit status 1 when anything failed.
 set -uo pipefail
 # shellcheck source=scripts/lib/common.sh
@@ -335,14 +335,15 @@ check_producer_replicas() {
 check_persistence() {
   echo "persistence"
   local t="keep-$RUN_ID" i
-  create_topic "$t" >/dev/null
-  for i in 0 1 2 3 4; do send "$t" "kept $i" >/dev/null; done
+  # The setup's own answers are checked: a creation that timed out must not pass for a lost committed position.
+  check "setup: create $t" create_topic "$t"
+  for i in 0 1 2 3 4; do check "setup: send 'kept $i' to $t" send "$t" "kept $i"; done
   http GET "/$t"; http GET "/$t"
   check "before: read offsets 0 and 1 of $t" matches "$BODY" "offset: 1 *"
   # The consumer commits after each reply; give the commit a moment to reach the brokers.
   sleep 3
-  # shellcheck disable=SC2086 # DEPLOY_ARGS is a list of options
-  check "./deploy.sh down (cluster deleted)" ./deploy.sh down ${DEPLOY_ARGS:-}
+  # shellcheck disable=SC2086 # DOWN_ARGS and DEPLOY_ARGS are lists of options
+  check "./deploy.sh down (cluster deleted)" ./deploy.sh down ${DOWN_ARGS:-}
   check "no kind cluster left" is "$(kind get clusters 2>/dev/null | grep -cx "${KIND_CLUSTER_NAME:-kok-test}")" 0
   # shellcheck disable=SC2086
   check "./deploy.sh up again" ./deploy.sh up ${DEPLOY_ARGS:-}

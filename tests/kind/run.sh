@@ -157,7 +157,7 @@ phase_e2e() {
   # shellcheck disable=SC1091
   source "$OFFLINE_CACHE/ports.env"
   export HTTP_PORT HTTPS_PORT
-  DEPLOY_ARGS="$(deploy_args)" tests/kind/e2e.sh
+  DEPLOY_ARGS="$(deploy_args)" DOWN_ARGS="--data-dir $KIND_TEST_DATA_DIR" tests/kind/e2e.sh
 }
 
 phase engine phase_engine

@@ -111,12 +111,13 @@ load_one() {
 
 # Copies local images into the nodes that run them and do not hold them yet; the images load in parallel.
 load_images() {
-  local image id node missing pids=() names=() logs=() i rc failed=""
+  local image id node missing targets pids=() names=() logs=() i rc failed=""
   mkdir -p "$WORK/archives"
   for image in "$@"; do
     id="$(docker image inspect -f '{{.Id}}' "$image")" || die "image $image is not in the local Docker"
-    missing=()
-    for node in $(nodes_of "$(image_role "$image")"); do node_has_image "$node" "$image" "$id" || missing+=("$node"); done
+    missing=() targets="$(nodes_of "$(image_role "$image")")"
+    [[ -n "$targets" ]] || die "cluster '$CLUSTER' has no $(image_role "$image") node to load $image into: './deploy.sh status' shows its state"
+    for node in $targets; do node_has_image "$node" "$image" "$id" || missing+=("$node"); done
     if ((${#missing[@]} == 0)); then
       log "image $image: already on its node(s)"
       continue
