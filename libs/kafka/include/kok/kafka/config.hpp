@@ -24,11 +24,11 @@ class ConfigError : public std::runtime_error {
   std::string key_;
 };
 
-// Producer: enable.idempotence=true, acks=all, linger.ms=5, message.timeout.ms=30000, socket.timeout.ms=10000, ...
+// Producer: idempotent, acks=all, and the latency and timeout settings whose values and reasons are in config.cpp.
 [[nodiscard]] ConfigMap producer_config(std::string_view bootstrap_servers, const ConfigMap& overrides = {});
 
 // Consumer: group.id, enable.auto.commit=false, enable.auto.offset.store=false, auto.offset.reset=earliest,
-// enable.partition.eof=false, small prefetch (many per-topic consumers may live in one process).
+// enable.partition.eof=false, and a prefetch sized for a second of reading (config.cpp says how much and why).
 [[nodiscard]] ConfigMap consumer_config(std::string_view bootstrap_servers, std::string_view group_id,
                                         const ConfigMap& overrides = {});
 

@@ -49,8 +49,9 @@ class Consumer {
   // Assigns these partitions of `topic`, each from its committed offset (auto.offset.reset when there is none).
   std::error_code assign(std::string_view topic, const std::vector<std::int32_t>& partitions);
 
-  // The next message, nullopt when none arrives within `timeout` (0: never blocks). Consumer-level errors (e.g. the
-  // topic was deleted) come back as the Result's error; transient ones librdkafka retries by itself are skipped.
+  // The next message, nullopt when none arrives within `timeout` (0: never blocks) or at a partition's end. Every
+  // error librdkafka hands to the consumer (a deleted topic, a transient broker error it will retry) comes back as the
+  // Result's error: the caller decides which ones end its loop.
   Result<std::optional<Message>> poll(std::chrono::milliseconds timeout = std::chrono::milliseconds{0});
 
   // Commits positions (offset = next offset to read). Sync: waits for the broker (never from an io thread).
