@@ -19,18 +19,23 @@ DEBIAN_PACKAGES=(
 )
 
 install_build() {
-  local missing=() pkg
+  local missing=() pkg status
   for pkg in ${DEBIAN_PACKAGES[@]+"${DEBIAN_PACKAGES[@]}"}; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+    status="$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)"
+    [[ "$status" == *"install ok installed"* ]] || missing+=("$pkg")
   done
   if ((${#missing[@]} == 0)); then
     log "Debian packages: all present"
     return
   fi
   log "Debian packages: installing ${missing[*]-}"
+  # A system nginx the user already runs is theirs: only the one this install starts is stopped below.
+  local nginx_was_running=false
+  if command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/null; then nginx_was_running=true; fi
   apt_install --no-install-recommends ${missing[@]+"${missing[@]}"}
   # Debian enables the packaged nginx site on install; the project runs its own nginx instance instead.
-  if command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/null; then
+  if ! $nginx_was_running && command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/null; then
+    log "stopping and disabling the system nginx that installing nginx-light just started (the project runs its own)"
     as_root systemctl disable --now nginx >/dev/null 2>&1 || true
   fi
 }

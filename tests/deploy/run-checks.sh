@@ -7,6 +7,8 @@
 #   4. pytest tests/deploy: the invariants (Kafka shape and settings vs the local cluster; README, code, spec, Ingress
 #      and local gateway vs docs/routes.tsv; the README's settings table and layout; kind config, images, security,
 #      probes, the deploy script against stand-in tools)
+#   5. the stand-in deploy tests again under a macOS-like userland (KOK_USERLAND=macos: BWK awk, no GNU-only tools,
+#      BSD options only; tests/deploy/conftest.py), counted separately
 # Ends with a line 'N passed, N failed[, N skipped]'; the exit status is non-zero when anything failed.
 #
 #   tests/deploy/run-checks.sh            (installs missing tools first: scripts/install-k8s-tools.sh)
@@ -38,13 +40,17 @@ KUSTOMIZE="$ROOT/.cache/bin/kustomize"
 log "shellcheck"
 shell_scripts() {
   # Tracked and new files alike; by extension or by a shell shebang.
+  local f first shebang='^#!.*[^[:alnum:]_](ba)?sh([^[:alnum:]_]|$)'
   { git ls-files -z --cached --others --exclude-standard 2>/dev/null ||
       find . -path ./.git -prune -o -path ./.cache -prune -o -path ./build -prune -o -path ./data -prune -o -type f -print0; } |
     while IFS= read -r -d '' f; do
       f="${f#./}"
       [[ -f "$f" ]] || continue
       case "$f" in .cache/*|build/*|data/*) continue ;; esac
-      if [[ "$f" == *.sh ]] || head -n1 "$f" 2>/dev/null | grep -qE '^#!.*\b(ba)?sh\b'; then echo "$f"; fi
+      first=""
+      # The first line, read directly (a pipeline into grep -q can fail under pipefail when the writer gets SIGPIPE).
+      [[ "$f" == *.sh ]] || IFS= read -r -n 200 first <"$f" 2>/dev/null || true
+      if [[ "$f" == *.sh || "$first" =~ $shebang ]]; then echo "$f"; fi
     done | sort
 }
 if command -v shellcheck >/dev/null 2>&1; then
@@ -107,12 +113,11 @@ else
 fi
 
 # ----------------------------------------------------------------------------------------------------------- pytest
-log "pytest tests/deploy"
-rm -f "$OUT/pytest.xml"
-"$VENV/bin/python" -m pytest -q -p no:cacheprovider --junitxml="$OUT/pytest.xml" tests/deploy || true
-if [[ -f "$OUT/pytest.xml" ]]; then
-  # tests, failures + errors, skipped from the junit summary.
-  read -r t f s < <("$VENV/bin/python" - "$OUT/pytest.xml" <<'EOF'
+# count_junit LABEL XML: adds a pytest run's tests, failures + errors and skipped (from its junit summary) to the counts.
+count_junit() {
+  local t f s
+  if [[ ! -f "$2" ]]; then fail "$1 did not run"; return; fi
+  read -r t f s < <("$VENV/bin/python" - "$2" <<'EOF'
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
 suite = root if root.tag == "testsuite" else root.find("testsuite")
@@ -120,10 +125,25 @@ print(suite.get("tests"), int(suite.get("failures")) + int(suite.get("errors")),
 EOF
   )
   passed=$((passed + t - f - s)) failed=$((failed + f)) skipped=$((skipped + s))
-  ((f == 0)) || failures+=("pytest: $f test(s), see above")
-else
-  fail "pytest did not run"
+  ((f == 0)) || failures+=("$1: $f test(s), see above")
+}
+
+log "pytest tests/deploy"
+rm -f "$OUT/pytest.xml"
+"$VENV/bin/python" -m pytest -q -p no:cacheprovider --junitxml="$OUT/pytest.xml" tests/deploy || true
+count_junit pytest "$OUT/pytest.xml"
+
+# The stand-in deploy tests once more as on a Mac: BWK awk (Debian's original-awk), only the commands macOS has, BSD
+# options only (tests/deploy/conftest.py). Debian has no BSD sed/grep/coreutils: wrappers refuse the GNU-only options.
+log "pytest: the stand-in deploy tests under a macOS-like userland (KOK_USERLAND=macos)"
+if [[ "$(uname -s)" != Darwin ]] && ! command -v original-awk >/dev/null 2>&1; then
+  log "installing original-awk (BWK awk, the awk macOS ships)"
+  apt_install original-awk 2>"$OUT/apt-original-awk.log" || warn "could not install original-awk: see $OUT/apt-original-awk.log"
 fi
+rm -f "$OUT/pytest-macos.xml"
+KOK_USERLAND=macos "$VENV/bin/python" -m pytest -q -p no:cacheprovider --junitxml="$OUT/pytest-macos.xml" \
+  tests/deploy/test_deploy_script.py tests/deploy/test_userland.py || true
+count_junit "pytest (macOS-like userland)" "$OUT/pytest-macos.xml"
 
 # ---------------------------------------------------------------------------------------------------------- summary
 echo

@@ -44,6 +44,8 @@ PITFALLS: list[tuple[re.Pattern, str]] = [
     # Empty arrays: bash < 4.4 treats "${a[@]}" of an empty array as unbound under set -u.
     (re.compile(r"(?<![+#!])\$\{" + _NAME + r"\[[@*]\](\}|:[0-9$])"),
      'expansion of a possibly empty array under set -u fails in bash < 4.4: write ${a[@]+"${a[@]}"}'),
+    (re.compile(r"\$\(\s*case\b|\$\([^)]*[;&|]\s*case\b"),
+     "case inside $(...) does not parse in bash 3.2 (a pattern's ')' ends the substitution): move it into a function"),
     # BSD userland (macOS): GNU-only options.
     (re.compile(r"\bsed\s+(-[a-zA-Z]*\s+)*-[a-zA-Z]*i(\s|$|'')"),
      "sed -i differs between GNU and BSD sed: write to a temporary file and mv it"),
@@ -103,6 +105,67 @@ def pitfalls(text: str, name: str = "<snippet>") -> list[str]:
     return found
 
 
+# A pipeline into a reader that can stop before its input ends: grep -q / -m / -l / -L exits at the first match, head
+# after its lines. A writer still writing then dies of SIGPIPE, and under set -o pipefail the pipeline fails although
+# the reader found what it looked for (`docker build --help | grep -q -- --provenance` said 'no' in 19 of 200 runs).
+# Capture first (out="$(cmd)"; [[ $out == *x* ]], or grep -q x <<<"$out"). A head whose status is discarded
+# (... | head -n1 || true) is safe: it printed its lines before the writer died. No allow-list: no writer is provably
+# safe. Even printf of a short variable is not: bash writes its output line by line, and
+# `printf '%s\n' "$two_lines" | grep -q '^first$'` failed 3 times in 2000.
+USER_FACING = ("deploy.sh", "deploy/", "scripts/", "tests/kind/e2e.sh")
+_PIPE_TO = re.compile(r"(?<![|])\|(?![|&])\s*(?:\w+=\S*\s+)*(grep|head)\b")
+_GREP_STOPS = re.compile(r"--(quiet|silent|max-count|files-with-matches|files-without-match)\b")
+
+
+def _grep_stops_early(args: str) -> bool:
+    """True when grep's options (up to its first operand) include -q, -m, -l or -L."""
+    words = iter(args.split())
+    for word in words:
+        if word == "--" or not word.startswith("-"):
+            return False
+        if word.startswith("--"):
+            if _GREP_STOPS.match(word):
+                return True
+            continue
+        for i, letter in enumerate(word[1:], 2):
+            if letter in "qmlL":
+                return True
+            if letter in "efABCd":  # the rest of the word, or else the next word, is this option's argument
+                if i == len(word):
+                    next(words, None)
+                break
+    return False
+
+
+def early_exit_pipelines(text: str, name: str = "<snippet>") -> list[str]:
+    """'name:line: what' for every pipeline into grep -q/-m/-l/-L, or into a head whose status counts."""
+    found = []
+    heredoc_end: str | None = None
+    continued = False  # the previous line ended in a pipe
+    for number, raw in enumerate(text.splitlines(), 1):
+        if heredoc_end is not None:
+            if raw.strip() == heredoc_end:
+                heredoc_end = None
+            continue
+        line = strip_comment(raw)
+        quoted = re.search(r"<<-?\s*(['\"])(\w+)\1", line)
+        if quoted:
+            heredoc_end = quoted.group(2)
+        scan = re.sub(r"'[^']*'", "''", line)
+        if continued:
+            scan = "| " + scan.lstrip()
+        continued = bool(re.search(r"(?<![|])\|\s*$", scan))
+        for match in _PIPE_TO.finditer(scan):
+            reader, rest = match.group(1), scan[match.end():]
+            if reader == "grep" and _grep_stops_early(re.split(r"[|;&)]", rest)[0]):
+                found.append(f"{name}:{number}: a pipeline into grep -q/-m/-l fails under pipefail when the writer "
+                             f"gets SIGPIPE: capture the output first: {raw.strip()}")
+            elif reader == "head" and not re.search(r"\|\|\s*(true|:)\b", rest):
+                found.append(f"{name}:{number}: a pipeline into head fails under pipefail when the writer gets "
+                             f"SIGPIPE: capture the output first, or discard the status (|| true): {raw.strip()}")
+    return found
+
+
 def shell_scripts() -> list[str]:
     files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
                            capture_output=True, text=True, check=True).stdout.splitlines()
@@ -133,6 +196,15 @@ def test_user_scripts_have_no_bash4_or_gnu_only_constructs():
         assert must in scripts, must
     problems = [p for s in scripts for p in pitfalls((ROOT / s).read_text(), s)]
     assert not problems, "bash 3.2 / BSD pitfalls:\n" + "\n".join(problems)
+
+
+def test_user_scripts_pipe_into_no_reader_that_stops_early():
+    scripts = [s for s in shell_scripts() if s.startswith(USER_FACING) and not exempt(s)]
+    for must in ("deploy.sh", "deploy/kind/deploy-kind.sh", "deploy/local/local.sh", "scripts/lib/common.sh",
+                 "tests/kind/e2e.sh"):
+        assert must in scripts, must
+    problems = [p for s in scripts for p in early_exit_pipelines((ROOT / s).read_text(), s)]
+    assert not problems, "pipelines that SIGPIPE can fail:\n" + "\n".join(problems)
 
 
 def test_only_offline_build_host_scripts_are_exempt():
@@ -168,6 +240,8 @@ BAD = {
     "stat -c %u f\n": "stat -c",
     'printf -v "arr[1]" %s x\n': "printf -v",
     "exec {fd}>log\n": "{fd}",
+    'echo "needs $(case "$x" in a) echo 1 ;; *) echo 2 ;; esac)"\n': "case inside",
+    'v="$(x=1; case "$x" in 1) echo one ;; esac)"\n': "case inside",
     'dir="${DATA_DIR//\\\'/\\\'\\\'}"\n': "escaped quote",
 }
 GOOD = [
@@ -178,6 +252,7 @@ GOOD = [
     'log "installing ${missing[*]-}"\n',
     "awk '{ print ${x[@]} }' f\n",
     "case x in a) echo ;; esac\n",
+    'v="$(value_of "$name")"; case "$v" in a) echo ;; esac\n',
     "make >>log 2>&1\n",
     "sed -e 's/a/b/' f > f.new && mv f.new f\n",
     "cd \"$(dirname \"$0\")\" && pwd -P\n",
@@ -200,6 +275,42 @@ def test_the_scan_catches_each_pitfall(snippet):
 @pytest.mark.parametrize("snippet", GOOD, ids=lambda s: s.splitlines()[0][:30])
 def test_the_scan_accepts_portable_code(snippet):
     assert pitfalls(snippet) == []
+
+
+EARLY_BAD = [
+    "docker build --help 2>&1 | grep -q -- --provenance\n",
+    "kind get clusters | grep -qx kok\n",
+    "x | grep -m1 y\n",
+    "x | grep --quiet y\n",
+    "x | grep -il y\n",
+    "cmd |\n  grep -qE 'a|b'\n",
+    "v=\"$(cmd | head -n1)\"\n",
+    "if cmd | LC_ALL=C grep -q y; then :; fi\n",
+    "x | grep -v a | grep -q b\n",
+]
+EARLY_GOOD = [
+    "grep -q y file\n",
+    'grep -qF -- "$2" <<<"$1"\n',
+    "a || grep -q y f\n",
+    "x | grep -c y\n",
+    "x | grep -v y | sort\n",
+    "x | grep -oE 'v[0-9]+' | tail -n1\n",
+    'v="$(cmd | head -n1 || true)"\n',
+    "echo 'a | grep -q b'\n",
+    "# x | grep -q y\n",
+    "x | grep -e -q\n",
+]
+
+
+@pytest.mark.parametrize("snippet", EARLY_BAD, ids=lambda s: s.strip()[:30])
+def test_the_pipeline_scan_catches_an_early_exit_reader(snippet):
+    found = early_exit_pipelines(snippet)
+    assert len(found) == 1 and "SIGPIPE" in found[0], found
+
+
+@pytest.mark.parametrize("snippet", EARLY_GOOD, ids=lambda s: s.strip()[:30])
+def test_the_pipeline_scan_accepts_readers_that_read_everything(snippet):
+    assert early_exit_pipelines(snippet) == []
 
 
 def test_a_finding_names_the_right_line():
