@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The local 3-node Kafka cluster (KRaft, each node broker+controller, ids 0/1/2) on loopback.
+# The local 3-node Kafka cluster (KRaft, each node broker+controller, ids 0/1/2) on loopback. up and start run on Linux
+# only; down, status and kill work on any host.
 #
 #   deploy/local/kafka.sh up [--timeout SECONDS]   start missing nodes; return once an RF-3 topic is in sync and groups are served
 #   deploy/local/kafka.sh down [--purge]           stop all nodes (controlled shutdown); --purge also deletes their data
@@ -22,8 +23,17 @@ HEAP="${KAFKA_HEAP:-512m}"
 LIBS="$ROOT/.cache/kafka/$KAFKA_VERSION/libs"
 HERE="$ROOT/deploy/local/kafka"
 
+HOST_OS="$(uname -s)"
+
 usage() { script_help "$0"; }
 USAGE="deploy/local/kafka.sh up [--timeout S] | down [--purge] | status | kill N | start N | bootstrap"
+
+# Starting nodes is Linux only (setsid, /proc, the Debian JDK): refuse elsewhere before anything is created. Stopping
+# and status work on any host.
+require_linux() {
+  [[ "$HOST_OS" == Linux ]] && return 0
+  die "the local Kafka cluster runs on Linux only, and this host is $HOST_OS. On macOS use ./deploy.sh (kind, with Docker Desktop or Colima); on Windows use WSL 2."
+}
 
 broker_port()     { echo $(( PORT_BASE + $1 )); }
 controller_port() { echo $(( PORT_BASE + 100 + $1 )); }
@@ -44,14 +54,24 @@ voters() {
   (IFS=,; echo "${out[*]-}")
 }
 
+# The command line of process $1, empty when it is gone: /proc on Linux, ps elsewhere (macOS has no /proc).
+command_line() {
+  if [[ "$HOST_OS" == Linux ]]; then
+    if [[ -r "/proc/$1/cmdline" ]]; then { tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null || true; fi
+  else
+    ps -ww -o command= -p "$1" 2>/dev/null || true
+  fi
+}
+
 # The pid of node N when its JVM is running (checked against the command line, so a recycled pid does not count).
 node_pid() {
-  local f pid
+  local f pid cmd
   f="$(pid_file "$1")"
   [[ -f "$f" ]] || return 1
   pid="$(<"$f")"
-  [[ -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "kafka.Kafka $(config_file "$1")" \
-    && echo "$pid"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  cmd="$(command_line "$pid")"
+  [[ "$cmd" == *"kafka.Kafka $(config_file "$1")"* ]] && echo "$pid"
 }
 
 require_java() {
@@ -110,7 +130,10 @@ check_ports_free() {
 # own request back as the answer, and dies at startup with CorrelationIdMismatchException.
 warn_ephemeral_ports() {
   local low high n port
-  read -r low high < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || return 0
+  local range=/proc/sys/net/ipv4/ip_local_port_range
+  # Tested first: a redirection from a missing file prints its error before any 2>/dev/null applies.
+  [[ -r "$range" ]] || return 0
+  read -r low high <"$range" || return 0
   for n in ${NODES[@]+"${NODES[@]}"}; do
     for port in "$(broker_port "$n")" "$(controller_port "$n")"; do
       if ((port >= low && port <= high)); then
@@ -172,6 +195,7 @@ cmd_up() {
       *) usage_error "unknown option for up: $1" "$USAGE" ;;
     esac
   done
+  require_linux
   require_java
   warn_ephemeral_ports
   check_ports_free ${NODES[@]+"${NODES[@]}"}
@@ -189,12 +213,22 @@ cmd_down() {
     esac
     shift
   done
+  local running=false data=false
+  for n in ${NODES[@]+"${NODES[@]}"}; do
+    if node_pid "$n" >/dev/null; then running=true; fi
+    if [[ -d "$(data_dir "$n")" ]]; then data=true; fi
+  done
   # Stop the nodes in parallel: a lone last controller cannot finish a controlled shutdown without a quorum.
   for n in ${NODES[@]+"${NODES[@]}"}; do stop_node "$n" & pids+=($!); done
   wait ${pids[@]+"${pids[@]}"}
+  $running || log "Kafka nodes: none was running"
   if $purge; then
     for n in ${NODES[@]+"${NODES[@]}"}; do rm -rf "$(data_dir "$n")"; done
     rm -rf "$DIR/logs" "$DIR/run"
+  fi
+  if ! $data; then
+    log "no Kafka data in $DIR"
+  elif $purge; then
     log "data deleted: $DIR/kafka-{0,1,2}"
   else
     log "data kept in $DIR/kafka-{0,1,2}"
@@ -227,7 +261,7 @@ main() {
     status) cmd_status ;;
     bootstrap) bootstrap ;;
     kill) n="$(node_arg "${1:-}")"; pid="$(node_pid "$n")" && kill -KILL "$pid" && log "node $n: killed (pid $pid)" ;;
-    start) n="$(node_arg "${1:-}")"; require_java; check_ports_free "$n"; start_node "$n" ;;
+    start) n="$(node_arg "${1:-}")"; require_linux; require_java; check_ports_free "$n"; start_node "$n" ;;
     -h|--help|help) usage ;;
     "") usage_error "no command given" "$USAGE" ;;
     *) usage_error "unknown command: $cmd" "$USAGE" ;;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The local run mode: no Docker, no Kubernetes. Three broker JVMs on loopback (deploy/local/kafka.sh), the producer
-# and consumer services built from this tree, and an nginx gateway with the Ingress's routes.
+# and consumer services built from this tree, and an nginx gateway with the Ingress's routes. Linux only (Debian or
+# Ubuntu, WSL 2 included): on macOS use ./deploy.sh (kind); down and status work on any host.
 #
 #   deploy/local/local.sh up [--gateway-port P]   build if needed, start what is not running, print the URLs
 #   deploy/local/local.sh down [--purge]          stop everything; --purge also deletes the Kafka data
@@ -29,6 +30,15 @@ SERVICES=(producer consumer)
 
 usage() { script_help "$0"; }
 USAGE="./deploy.sh [up|down|status] --local [--gateway-port P] [--purge] [--keep-kafka]"
+
+# The local mode installs Debian packages and runs its processes the Linux way (setsid, /proc): refuse any other host
+# before anything is installed, built or created. down and status still work there (they need neither).
+require_linux() {
+  local os
+  os="$(uname -s)"
+  [[ "$os" == Linux ]] && return 0
+  die "the local mode (./deploy.sh --local) runs on Linux only, and this host is $os. On macOS use ./deploy.sh (kind, with Docker Desktop or Colima); on Windows use ./deploy.sh --local inside WSL 2."
+}
 
 service_port() { if [[ "$1" == producer ]]; then echo "$PRODUCER_PORT"; else echo "$CONSUMER_PORT"; fi; }
 service_bin()  { echo "$BUILD_DIR/services/$1/kok-$1"; }
@@ -128,6 +138,7 @@ EOT
 }
 
 cmd_up() {
+  require_linux
   while (($#)); do
     case "$1" in
       --gateway-port) [[ $# -ge 2 ]] || usage_error "--gateway-port needs a port" "$USAGE"; GATEWAY_PORT="$2"; shift 2 ;;
@@ -154,8 +165,13 @@ cmd_down() {
     esac
     shift
   done
+  local running=false
+  for svc in gateway ${SERVICES[@]+"${SERVICES[@]}"}; do
+    if running_pid "$svc" >/dev/null; then running=true; fi
+  done
   stop_pid gateway
   for svc in ${SERVICES[@]+"${SERVICES[@]}"}; do stop_pid "$svc"; done
+  $running || log "gateway and services: none was running"
   if $keep_kafka; then return; fi
   "$KAFKA" down ${kafka_args[@]+"${kafka_args[@]}"}
 }

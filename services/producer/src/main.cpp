@@ -39,7 +39,8 @@ int run(const kok::producer::ProducerConfig& config) {
 
   auto metrics_registry = std::make_shared<http::metrics::Registry>();
   producer::ProducerMetrics metrics{*metrics_registry};
-  const producer::ProducerService service{config, admin, producer, metrics};
+  producer::TopicCreations creations{io.get_executor(), config.topic_visible_timeout};
+  const producer::ProducerService service{config, admin, producer, metrics, creations};
   http::Server server{io, config.common.http, producer::make_routes(service), metrics_registry, readiness.check()};
 
   readiness.start();

@@ -6,6 +6,7 @@
 #include "kok/kafka/admin.hpp"
 #include "kok/kafka/producer.hpp"
 #include "producer_config.hpp"
+#include "topic_creations.hpp"
 
 namespace kok::producer {
 
@@ -22,6 +23,7 @@ struct ProducerService {
   kafka::Admin& admin;
   kafka::Producer& producer;
   ProducerMetrics& metrics;
+  TopicCreations& creations;  // this process's topic creations, for the case check (handlers/common.hpp)
 };
 
 }  // namespace kok::producer

@@ -9,6 +9,7 @@
 
 #include "kok/kafka/error.hpp"
 #include "kok/service/kafka_errors.hpp"
+#include "topic_case.hpp"
 
 namespace kok::producer {
 
@@ -33,6 +34,22 @@ asio::awaitable<void> require_topic(const ProducerService& service, std::string 
   auto exists = co_await service.admin.async_topic_exists(std::move(topic), asio::use_awaitable);
   if (!exists.ok()) throw metadata_error(exists.error, exists.reason);
   if (!exists.value) throw http::not_found("topic does not exist");
+}
+
+asio::awaitable<kafka::TopicCreation> create_new_topic(const ProducerService& service, kafka::NewTopic spec) {
+  const auto turn = co_await service.creations.turn(spec.name);
+  const auto listed = co_await service.admin.async_list_topics(asio::use_awaitable);
+  if (!listed.ok()) throw metadata_error(listed.error, listed.reason);
+  auto names = listed.value;
+  for (auto& name : service.creations.recent()) names.push_back(std::move(name));
+  if (const auto sibling = case_sibling(spec.name, names)) {
+    throw http::conflict(case_conflict_reason(spec.name, *sibling));
+  }
+  auto name = spec.name;
+  const auto created = co_await service.admin.async_create_topic(std::move(spec), asio::use_awaitable);
+  service::throw_if_kafka_error(created);
+  service.creations.remember(std::move(name));
+  co_return created.value;
 }
 
 namespace {

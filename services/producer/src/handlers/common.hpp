@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kok/http/request.hpp"
+#include "kok/kafka/admin.hpp"
 #include "kok/kafka/message.hpp"
 #include "producer_service.hpp"
 
@@ -14,6 +15,11 @@ namespace kok::producer {
 
 // 404 "topic does not exist" unless the topic exists (cached metadata; no topic is ever auto-created).
 boost::asio::awaitable<void> require_topic(const ProducerService& service, std::string topic);
+
+// Creates `spec` unless its name differs from an existing topic's only in case (409 naming that topic, see
+// topic_case.hpp). The check reads a fresh topic list; it and the creation run with no other creation of the same
+// name (ignoring case) of this process in between. Kafka's errors are thrown as their HTTP answers.
+boost::asio::awaitable<kafka::TopicCreation> create_new_topic(const ProducerService& service, kafka::NewTopic spec);
 
 struct Record {
   std::optional<std::string> key;  // nullopt: null key

@@ -17,9 +17,8 @@ Reply create_topic(const ProducerService& service, http::Request& request) {
     throw http::Error(http::ErrorStatus::unsupported_media_type, "expected Content-Type: application/json");
   }
   auto spec = parse_topic_options(topic, request.body());
-  const auto created = co_await service.admin.async_create_topic(std::move(spec), boost::asio::use_awaitable);
-  service::throw_if_kafka_error(created);
-  if (created.value == kafka::TopicCreation::already_exists) throw http::conflict("topic already exists");
+  const auto created = co_await create_new_topic(service, std::move(spec));
+  if (created == kafka::TopicCreation::already_exists) throw http::conflict("topic already exists");
   request.log(spdlog::level::info, "topic {} created", topic);
 
   // The Admin returned once the topic was visible (or its visibility budget ran out): one describe tells what was made.

@@ -1,8 +1,5 @@
-#include <boost/asio/use_awaitable.hpp>
-
 #include "handlers/common.hpp"
 #include "handlers/handlers.hpp"
-#include "kok/service/kafka_errors.hpp"
 #include "kok/service/topic_param.hpp"
 
 namespace kok::producer {
@@ -14,9 +11,8 @@ Reply create_topic_seed(const ProducerService& service, http::Request& request) 
   spec.name = topic;
   spec.partitions = 1;
   spec.replication_factor = 3;
-  const auto result = co_await service.admin.async_create_topic(std::move(spec), boost::asio::use_awaitable);
-  service::throw_if_kafka_error(result);
-  const bool created = result.value == kafka::TopicCreation::created;
+  const auto result = co_await create_new_topic(service, std::move(spec));
+  const bool created = result == kafka::TopicCreation::created;
   request.log(spdlog::level::info, "topic {} {}", topic, created ? "created" : "already exists");
   co_return http::Response::text(http::status::ok, "Topic " + topic + (created ? " created" : " already exists"));
 }
