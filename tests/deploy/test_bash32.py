@@ -83,9 +83,9 @@ def strip_comment(line: str) -> str:
     return "".join(out)
 
 
-def pitfalls(text: str, name: str = "<snippet>") -> list[str]:
-    """'name:line: what' for every pitfall found in a script's text."""
-    found = []
+def shell_lines(text: str):
+    """(number, raw line, line to scan) for each line of shell: comments removed, quoted heredocs (<<'EOF': data for
+    another program, python or YAML) skipped, single-quoted text (never expanded: sed, awk or python code) blanked."""
     heredoc_end: str | None = None
     for number, raw in enumerate(text.splitlines(), 1):
         if heredoc_end is not None:
@@ -93,12 +93,17 @@ def pitfalls(text: str, name: str = "<snippet>") -> list[str]:
                 heredoc_end = None
             continue
         line = strip_comment(raw)
-        # A quoted heredoc (<<'EOF') is data for another program (python, YAML): not shell.
         quoted = re.search(r"<<-?\s*(['\"])(\w+)\1", line)
         if quoted:
             heredoc_end = quoted.group(2)
-        # Single-quoted text is never expanded by the shell (it may be sed, awk or python code): blank it.
-        scan = GUARDED.sub("", re.sub(r"'[^']*'", "''", line))
+        yield number, raw, re.sub(r"'[^']*'", "''", line)
+
+
+def pitfalls(text: str, name: str = "<snippet>") -> list[str]:
+    """'name:line: what' for every pitfall found in a script's text."""
+    found = []
+    for number, raw, scan in shell_lines(text):
+        scan = GUARDED.sub("", scan)
         for pattern, what in PITFALLS:
             if pattern.search(scan):
                 found.append(f"{name}:{number}: {what}: {raw.strip()}")
@@ -140,18 +145,8 @@ def _grep_stops_early(args: str) -> bool:
 def early_exit_pipelines(text: str, name: str = "<snippet>") -> list[str]:
     """'name:line: what' for every pipeline into grep -q/-m/-l/-L, or into a head whose status counts."""
     found = []
-    heredoc_end: str | None = None
     continued = False  # the previous line ended in a pipe
-    for number, raw in enumerate(text.splitlines(), 1):
-        if heredoc_end is not None:
-            if raw.strip() == heredoc_end:
-                heredoc_end = None
-            continue
-        line = strip_comment(raw)
-        quoted = re.search(r"<<-?\s*(['\"])(\w+)\1", line)
-        if quoted:
-            heredoc_end = quoted.group(2)
-        scan = re.sub(r"'[^']*'", "''", line)
+    for number, raw, scan in shell_lines(text):
         if continued:
             scan = "| " + scan.lstrip()
         continued = bool(re.search(r"(?<![|])\|\s*$", scan))
