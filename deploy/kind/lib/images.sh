@@ -36,7 +36,7 @@ source_tag() {
 }
 
 build_service_image() {  # build_service_image IMAGE: both services in one image, compiled once
-  local image="$1" args=() dockerfile="$ROOT/images/service/Dockerfile" buildkit=1 start=$SECONDS
+  local image="$1" args=() dockerfile="$ROOT/images/service/Dockerfile" buildkit=1 start=$SECONDS rc=0
   if image_present "$image"; then
     log "image $image: already built"
     return
@@ -52,10 +52,13 @@ build_service_image() {  # build_service_image IMAGE: both services in one image
     sed -E 's/^RUN --mount=[^ ]+ /RUN /' "$dockerfile" >"$WORK/Dockerfile.legacy"
     dockerfile="$WORK/Dockerfile.legacy"
   fi
-  log "building $image (the first build compiles both services: a few minutes)"
+  # BuildKit's plain output, condensed: one line per step and per compile step, the whole text from a failure on.
+  if ((buildkit)); then args+=(--progress=plain); fi
+  log "building $image (the first build compiles both services: a few minutes; each compile step is shown)"
   BUILDX_BUILDER="${BUILDER:-${BUILDX_BUILDER:-}}" DOCKER_BUILDKIT=$buildkit docker build -f "$dockerfile" \
-    ${BUILD_FLAGS[@]+"${BUILD_FLAGS[@]}"} ${args[@]+"${args[@]}"} -t "$image" "$ROOT" ||
-    die "building $image failed (above); the build log shows which step"
+    ${BUILD_FLAGS[@]+"${BUILD_FLAGS[@]}"} ${args[@]+"${args[@]}"} -t "$image" "$ROOT" 2>&1 |
+    "$ROOT/images/service/build-progress.sh" | sed 's/^/    /' >&2 || rc=$?
+  ((rc == 0)) || die "building $image failed (the build's own message is above)"
   log "image $image: built in $(since "$start")"
 }
 
