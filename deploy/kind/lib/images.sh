@@ -35,6 +35,12 @@ source_tag() {
   echo "$commit-dirty-${digest:0:8}"
 }
 
+# Indents its input line by line as it comes (sed would hold it back in a 4 KiB buffer when stderr is a file or a pipe).
+indent() {
+  local line
+  while IFS= read -r line || [[ -n "$line" ]]; do printf '    %s\n' "$line"; done
+}
+
 build_service_image() {  # build_service_image IMAGE: both services in one image, compiled once
   local image="$1" args=() dockerfile="$ROOT/images/service/Dockerfile" buildkit=1 start=$SECONDS rc=0
   if image_present "$image"; then
@@ -57,7 +63,7 @@ build_service_image() {  # build_service_image IMAGE: both services in one image
   log "building $image (the first build compiles both services: a few minutes; each compile step is shown)"
   BUILDX_BUILDER="${BUILDER:-${BUILDX_BUILDER:-}}" DOCKER_BUILDKIT=$buildkit docker build -f "$dockerfile" \
     ${BUILD_FLAGS[@]+"${BUILD_FLAGS[@]}"} ${args[@]+"${args[@]}"} -t "$image" "$ROOT" 2>&1 |
-    "$ROOT/images/service/build-progress.sh" | sed 's/^/    /' >&2 || rc=$?
+    "$ROOT/images/service/build-progress.sh" | indent >&2 || rc=$?
   ((rc == 0)) || die "building $image failed (the build's own message is above)"
   log "image $image: built in $(since "$start")"
 }
