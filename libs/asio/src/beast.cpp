@@ -1,0 +1,2 @@
+// Boost.Beast's implementation, compiled once for the whole project (BOOST_BEAST_SEPARATE_COMPILATION).
+#include <boost/beast/src.hpp>
