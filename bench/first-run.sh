@@ -65,9 +65,9 @@ docker builder prune -af >/dev/null 2>&1 || true
 
 timed cold ./deploy.sh up ${args[@]+"${args[@]}"}
 timed again ./deploy.sh up ${args[@]+"${args[@]}"}
-./deploy.sh down --data-dir "$data" >/dev/null
+./deploy.sh down --data-dir "$data" >/dev/null 2>&1
 timed after-down ./deploy.sh up ${args[@]+"${args[@]}"}
-./deploy.sh down --purge --data-dir "$data" >/dev/null
+./deploy.sh down --purge --data-dir "$data" >/dev/null 2>&1
 
 service="$(docker images --format '{{.Repository}}:{{.Tag}}' kok-service | awk 'NR == 1')"
 echo
