@@ -65,6 +65,9 @@ asio::awaitable<bool> Request::sleep_for(std::chrono::milliseconds duration) {
   boost::system::error_code ec;
   co_await timer.async_wait(
       asio::bind_cancellation_slot(interruption_->slot(), asio::redirect_error(asio::use_awaitable, ec)));
+  // A completed operation leaves its cancellation handler in the slot, and that handler points into this timer: a
+  // shutdown emitted after the timer is gone (while the answer is written) would cancel freed memory.
+  interruption_->slot().clear();
   co_return !ec && !interruption_->interrupted();
 }
 
