@@ -107,7 +107,6 @@ cmd_doctor() { preflight; }
 
 # down and status need the tools only, not the whole preflight.
 need_tools() {
-  detect_host
   detect_tools
   command -v docker >/dev/null 2>&1 || die "docker not found: install Docker (see ./deploy.sh doctor)"
   [[ -n "$KIND" ]] || die "kind not found: run scripts/install-k8s-tools.sh (see ./deploy.sh doctor)"
@@ -197,6 +196,7 @@ main() {
   case "${1:-}" in
     up|down|status|doctor) verb="$1" given=true; shift ;;
   esac
+  detect_host  # the default data directory depends on it (WSL)
   parse "$given" "$verb" "$@"
   case "$verb" in
     up) cmd_up ;;

@@ -92,7 +92,7 @@ check_builder() {
       if [[ -n "$BUILDER" ]]; then
         check_ok "builder: BuildKit, builder '$BUILDER' (your current builder '$BUILDER_CURRENT' uses the $BUILDER_DRIVER driver, whose images do not reach 'docker images')"
       elif [[ -n "$BUILDER_DRIVER" ]]; then check_ok "builder: BuildKit (builder '$BUILDER_CURRENT')"
-      else check_ok "builder: the engine's BuildKit (docker client $(docker version --format '{{.Client.Version}}' 2>/dev/null || true))"
+      else check_ok "builder: the engine's BuildKit (docker client $DOCKER_CLIENT)"
       fi ;;
     wrong-builder)
       check_fail "builder: the current buildx builder '$BUILDER_CURRENT' uses the $BUILDER_DRIVER driver: the image it builds stays in its cache, not in 'docker images'" \

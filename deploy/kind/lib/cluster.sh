@@ -98,9 +98,7 @@ host_path() {
 # Kafka on NTFS shared through Docker Desktop fails at segment renames (KAFKA-1194), so the data then lives on the
 # WSL file system.
 default_data_dir() {
-  local version=""
-  [[ -r /proc/version ]] && version="$(cat /proc/version)"
-  if [[ "$ROOT" == /mnt/[a-z]/* && "$version" == *[Mm]icrosoft* ]]; then
+  if [[ "$ROOT" == /mnt/[a-z]/* && "$HOST_OS" == wsl ]]; then
     echo "${XDG_DATA_HOME:-$HOME/.local/share}/kafka-on-kind/kind"
   else
     echo "$ROOT/data/kind"

@@ -10,12 +10,13 @@
 #   BUILD_MODE       buildkit | legacy | none (SERVICE_IMAGE given) | wrong-builder (current buildx builder cannot
 #                    hand images to `docker images`);  BUILDER   buildx builder to build with ("" = the current one)
 #   BUILDER_CURRENT, BUILDER_DRIVER   the current buildx builder and its driver;  BUILD_FLAGS   extra build flags
+#   DOCKER_CLIENT    the docker CLI's version
 #   SAVE_PLATFORM    true when `docker save` takes --platform
 #   KIND, KIND_FOUND_VERSION, KUBECTL, KUBECTL_FOUND_VERSION, KUSTOMIZE (command, an array)
 # Test seams (the stand-in tests set them): KOK_PROC_VERSION (/proc/version), KOK_INOTIFY_DIR, KOK_PORT_START_FILE.
 
 HOST_OS="" ENGINE="" ENGINE_NAME="" ENGINE_VERSION="" ENGINE_OS="" ENGINE_KERNEL="" ENGINE_MEM_MIB=0 ENGINE_ROOT_DIR=""
-NODE_ARCH="" IMAGE_STORE="" BUILD_MODE="" BUILDER="" BUILDER_CURRENT="" BUILDER_DRIVER="" BUILD_FLAGS=() SAVE_PLATFORM=false
+NODE_ARCH="" IMAGE_STORE="" DOCKER_CLIENT="" BUILD_MODE="" BUILDER="" BUILDER_CURRENT="" BUILDER_DRIVER="" BUILD_FLAGS=() SAVE_PLATFORM=false
 KIND="" KIND_FOUND_VERSION="" KUBECTL="" KUBECTL_FOUND_VERSION="" KUSTOMIZE=()
 
 find_tool() {  # the first of: $1 on PATH, .cache/bin/$1 (where scripts/install-k8s-tools.sh puts it)
@@ -78,10 +79,10 @@ detect_engine() {
 # legacy builder. A buildx builder of another driver (docker-container, kubernetes, remote: `docker buildx create
 # --use`) keeps its results in its own cache, so the build then names a builder of the `docker` driver.
 detect_builder() {
-  local client help current other
+  local help current other
   BUILD_FLAGS=() BUILDER="" BUILDER_CURRENT="" BUILDER_DRIVER=""
   if [[ -n "${SERVICE_IMAGE:-}" ]]; then BUILD_MODE=none; return; fi
-  client="$(docker version --format '{{.Client.Version}}' 2>/dev/null || true)"
+  DOCKER_CLIENT="$(docker version --format '{{.Client.Version}}' 2>/dev/null || true)"
   if docker buildx version >/dev/null 2>&1; then
     BUILD_MODE=buildkit
     current="$(docker buildx inspect 2>/dev/null || true)"
@@ -93,7 +94,7 @@ detect_builder() {
       else BUILD_MODE=wrong-builder
       fi
     fi
-  elif [[ "${client%%.*}" =~ ^[0-9]+$ ]] && (( ${client%%.*} < 23 )); then
+  elif [[ "${DOCKER_CLIENT%%.*}" =~ ^[0-9]+$ ]] && (( ${DOCKER_CLIENT%%.*} < 23 )); then
     BUILD_MODE=buildkit
   else
     BUILD_MODE=legacy
@@ -126,9 +127,9 @@ detect_tools() {
   fi
 }
 
-# Everything `up` and `doctor` need to know, in one pass. `down` and `status` need only the tools.
+# Everything `up` and `doctor` need to know, in one pass (detect_host ran first: main needs it for the options).
+# `down` and `status` need only the tools.
 detect_all() {
-  detect_host
   detect_engine
   case "$ENGINE" in
     podman|unreachable|none) ;;
