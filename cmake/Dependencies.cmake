@@ -5,6 +5,8 @@ find_package(Boost 1.81.0 EXACT REQUIRED COMPONENTS url)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(GTest REQUIRED)
+# libssl-dev: SHA-256 of a request for Idempotency-Key (libcrypto is already in the process through librdkafka).
+find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)
 find_package(PkgConfig REQUIRED)
 # librdkafka-dev (2.0.2) ships pkg-config files only.
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)

@@ -13,7 +13,7 @@ usage() { script_help "$0"; }
 # Boost comes as the versioned 1.81 packages: libboost-dev / libboost-all-dev would pull 1.74 and conflict.
 DEBIAN_PACKAGES=(
   g++ ccache cmake ninja-build pkg-config git curl ca-certificates
-  librdkafka-dev libboost1.81-dev libboost-url1.81-dev nlohmann-json3-dev libspdlog-dev libgtest-dev googletest
+  librdkafka-dev libboost1.81-dev libboost-url1.81-dev nlohmann-json3-dev libspdlog-dev libssl-dev libgtest-dev googletest
   openjdk-17-jdk-headless maven
   nginx-light shellcheck python3 python3-venv python3-yaml
 )

@@ -10,6 +10,7 @@ std::string_view reason_phrase(ErrorStatus s) noexcept {
     case ErrorStatus::not_acceptable: return "Not Acceptable";
     case ErrorStatus::request_timeout: return "Request Timeout";
     case ErrorStatus::conflict: return "Conflict";
+    case ErrorStatus::unprocessable_content: return "Unprocessable Content";
     case ErrorStatus::payload_too_large: return "Payload Too Large";
     case ErrorStatus::unsupported_media_type: return "Unsupported Media Type";
     case ErrorStatus::header_fields_too_large: return "Request Header Fields Too Large";

@@ -144,6 +144,31 @@ Result<std::vector<TopicPartitionOffset>> Consumer::committed(std::string_view t
   return R::success(std::move(positions));
 }
 
+Result<std::vector<TopicPartitionOffset>> Consumer::offsets_for_times(std::string_view topic,
+                                                                      const std::vector<std::int32_t>& partitions,
+                                                                      std::int64_t timestamp_ms,
+                                                                      std::chrono::milliseconds timeout) {
+  using R = Result<std::vector<TopicPartitionOffset>>;
+  std::vector<TopicPartitionOffset> positions;
+  for (const auto p : partitions) positions.push_back({std::string{topic}, p, timestamp_ms});
+  auto list = to_list(positions);  // the offset field carries the timestamp in, the offset out
+  if (const auto err = rd_kafka_offsets_for_times(impl_->rk.get(), list.get(), detail::to_timeout_ms(timeout)); err) {
+    return R::failure(detail::to_error(err));
+  }
+  for (int i = 0; i < list->cnt; ++i) {
+    if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) return R::failure(detail::to_error(list->elems[i].err));
+    positions[static_cast<std::size_t>(i)].offset = list->elems[i].offset;
+  }
+  return R::success(std::move(positions));
+}
+
+std::int64_t Consumer::position(std::string_view topic, std::int32_t partition) const {
+  std::vector<TopicPartitionOffset> positions{{std::string{topic}, partition, -1}};
+  auto list = to_list(positions);
+  if (rd_kafka_position(impl_->rk.get(), list.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) return -1;
+  return list->elems[0].offset < 0 ? -1 : list->elems[0].offset;
+}
+
 std::optional<Watermarks> Consumer::cached_watermarks(std::string_view topic, std::int32_t partition) const {
   const std::string name{topic};
   Watermarks w;

@@ -25,6 +25,8 @@ void on_delivery(rd_kafka_t* /*rk*/, const rd_kafka_message_t* m, void* /*opaque
     report.partition = m->partition;
     report.offset = m->offset;
     report.timestamp_ms = rd_kafka_message_timestamp(m, nullptr);
+  } else {
+    report.possibly_persisted = rd_kafka_message_status(m) != RD_KAFKA_MSG_STATUS_NOT_PERSISTED;
   }
   completion->complete(detail::to_error(m->err), report);
 }

@@ -1,7 +1,11 @@
 // kok-producer: creates topics and writes messages to Kafka over HTTP (port 8070). See --help.
+#include <unistd.h>
+
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <spdlog/spdlog.h>
 
+#include "idempotency/key_store.hpp"
 #include "kok/http/server.hpp"
 #include "kok/kafka/admin.hpp"
 #include "kok/kafka/config.hpp"
@@ -14,12 +18,38 @@
 
 namespace {
 
-// Assembled in dependency order, each piece finished before the next takes it: the io_context, the Kafka clients and
-// readiness probe, the service, its routes, the server. Destruction runs the other way: the server first (no request
-// left), then the clients (their last completions go to the io_context, which is still there), the io_context last.
+using namespace kok;
+
+// How long a claim on an Idempotency-Key lasts: past the last moment its attempt can still put a record into Kafka —
+// the delivery timeout (the last send), plus how long a broker may hold that acks=all produce before it answers
+// (request.timeout.ms), plus a margin for the clocks.
+std::chrono::milliseconds claim_lease(const kafka::ConfigMap& producer_settings) {
+  const auto setting = [&producer_settings](const char* name, long fallback) {
+    const auto it = producer_settings.find(name);
+    return std::chrono::milliseconds{it == producer_settings.end() ? fallback : std::stol(it->second)};
+  };
+  return setting("message.timeout.ms", 30'000) + setting("request.timeout.ms", 30'000) + std::chrono::seconds{5};
+}
+
+producer::idempotency::KeyStore::Options key_store_options(const producer::ProducerConfig& config,
+                                                           const kafka::ConfigMap& producer_settings) {
+  producer::idempotency::KeyStore::Options options;
+  options.topic = config.idempotency_topic;
+  options.timing.ttl = config.idempotency_key_ttl;
+  options.timing.lease = claim_lease(producer_settings);
+  std::array<char, 256> host{};
+  (void)gethostname(host.data(), host.size() - 1);
+  const auto started = std::chrono::system_clock::now().time_since_epoch();
+  options.instance = std::string(host.data()) + "-" + std::to_string(getpid()) + "-" +
+                     std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(started).count());
+  return options;
+}
+
+// Assembled in dependency order, each piece finished before the next takes it: the io_context, the Kafka clients, the
+// readiness probe and the Idempotency-Key store, the service, its routes, the server. Destruction runs the other way:
+// the server first (no request left), then the clients (their last completions go to the io_context, which is still there), the io_context last.
 int run(const kok::producer::ProducerConfig& config) {
-  using namespace kok;
-  const auto& bootstrap = config.common.bootstrap_servers;
+    const auto& bootstrap = config.common.bootstrap_servers;
   spdlog::info("kafka bootstrap servers: {}", bootstrap);
   boost::asio::io_context io{static_cast<int>(config.common.http.threads)};
 
@@ -40,10 +70,13 @@ int run(const kok::producer::ProducerConfig& config) {
   auto metrics_registry = std::make_shared<http::metrics::Registry>();
   producer::ProducerMetrics metrics{*metrics_registry};
   producer::TopicCreations creations{io.get_executor(), config.topic_visible_timeout};
-  const producer::ProducerService service{config, admin, producer, metrics, creations};
+  producer::idempotency::KeyStore keys{kafka::consumer_config(bootstrap, "kok-producer-idempotency", overrides),
+                                       admin, producer, key_store_options(config, producer_settings)};
+  const producer::ProducerService service{config, admin, producer, metrics, creations, keys};
   http::Server server{io, config.common.http, producer::make_routes(service), metrics_registry, readiness.check()};
 
   readiness.start();
+  keys.start();
   server.run();  // until SIGTERM/SIGINT and the drain
   spdlog::info("producer stopped");
   return 0;

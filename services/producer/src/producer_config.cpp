@@ -1,5 +1,9 @@
 #include "producer_config.hpp"
 
+#include <stdexcept>
+
+#include "kok/kafka/topic_name.hpp"
+
 namespace kok::producer {
 
 void add_producer_options(service::Options& options, ProducerConfig& config) {
@@ -18,7 +22,17 @@ void add_producer_options(service::Options& options, ProducerConfig& config) {
       .add("topic-visible-timeout", "KAFKA_TOPIC_VISIBLE_TIMEOUT",
            "How long a topic created here may take to reach every broker; creating a topic waits for it",
            service::duration_text(config.topic_visible_timeout),
-           [&config](std::string_view v) { config.topic_visible_timeout = service::parse_positive_duration(v); });
+           [&config](std::string_view v) { config.topic_visible_timeout = service::parse_positive_duration(v); })
+      .add("idempotency-key-ttl", "IDEMPOTENCY_KEY_TTL",
+           "How long a request's Idempotency-Key is remembered: a repeat within it is answered as the first was",
+           service::duration_text(config.idempotency_key_ttl),
+           [&config](std::string_view v) { config.idempotency_key_ttl = service::parse_positive_duration(v); })
+      .add("idempotency-topic", "IDEMPOTENCY_TOPIC",
+           "Kafka topic holding the Idempotency-Keys, shared by every producer replica (created when missing)",
+           config.idempotency_topic, [&config](std::string_view v) {
+             if (const auto error = kafka::topic_name_error(v)) throw std::invalid_argument(*error);
+             config.idempotency_topic = std::string(v);
+           });
 }
 
 }  // namespace kok::producer

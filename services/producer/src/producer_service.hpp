@@ -2,6 +2,7 @@
 // What every producer handler works with: assembled in main() before the server exists, finished (no empty slots),
 // outliving every request. Handlers get it by const reference.
 
+#include "idempotency/key_store.hpp"
 #include "kok/http/metrics.hpp"
 #include "kok/kafka/admin.hpp"
 #include "kok/kafka/producer.hpp"
@@ -24,6 +25,7 @@ struct ProducerService {
   kafka::Producer& producer;
   ProducerMetrics& metrics;
   TopicCreations& creations;  // this process's topic creations, for the case check (handlers/common.hpp)
+  idempotency::KeyStore& keys;  // Idempotency-Key (handlers/idempotent.hpp)
 };
 
 }  // namespace kok::producer

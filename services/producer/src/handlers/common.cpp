@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <memory>
 
+#include "idempotency/key_store.hpp"
 #include "kok/kafka/error.hpp"
 #include "kok/service/kafka_errors.hpp"
 #include "topic_case.hpp"
@@ -65,15 +66,30 @@ struct Batch {
   asio::steady_timer done;  // cancelled when the last report arrived
 };
 
+// Each record of a keyed request carries the key (and, in a batch, its index), so that a later attempt can find it;
+// records found by a recovery count as delivered and are not produced again.
+void mark_with_key(const KeyedAttempt& attempt, std::vector<Record>& records, Batch& batch) {
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    records[i].headers.push_back({idempotency::key_header, attempt.key});
+    if (records.size() > 1) records[i].headers.push_back({idempotency::index_header, std::to_string(i)});
+    if (const auto found = attempt.recovered.find(i); found != attempt.recovered.end()) {
+      batch.results[i] = ProduceResult{{}, found->second};
+      --batch.pending;
+    }
+  }
+}
+
 }  // namespace
 
 asio::awaitable<std::vector<ProduceResult>> produce_all(const ProducerService& service, const std::string& topic,
-                                                   std::vector<Record> records) {
+                                                   std::vector<Record> records, KeyedAttempt* attempt) {
   const auto executor = co_await asio::this_coro::executor;
   auto batch = std::make_shared<Batch>(executor, records.size());
+  if (attempt != nullptr) mark_with_key(*attempt, records, *batch);
   const auto started = std::chrono::steady_clock::now();
   auto* metrics = &service.metrics;
   for (std::size_t i = 0; i < records.size(); ++i) {
+    if (attempt != nullptr && attempt->recovered.count(i) > 0) continue;  // written by an earlier attempt
     const auto& r = records[i];
     const std::optional<std::string_view> key = r.key ? std::optional<std::string_view>(*r.key) : std::nullopt;
     // A plain callback (not a coroutine) bound to our strand: the delivery report arrives on the producer's poll
@@ -95,6 +111,12 @@ asio::awaitable<std::vector<ProduceResult>> produce_all(const ProducerService& s
   if (batch->pending > 0) {
     boost::system::error_code ignored;
     co_await batch->done.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+  if (attempt != nullptr) {
+    for (const auto& result : batch->results) {
+      attempt->written = attempt->written || !result.error;
+      attempt->uncertain = attempt->uncertain || (result.error && result.report.possibly_persisted);
+    }
   }
   co_return std::move(batch->results);
 }

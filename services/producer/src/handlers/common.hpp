@@ -9,6 +9,7 @@
 #include "kok/http/request.hpp"
 #include "kok/kafka/admin.hpp"
 #include "kok/kafka/message.hpp"
+#include "handlers/idempotent.hpp"
 #include "producer_service.hpp"
 
 namespace kok::producer {
@@ -33,9 +34,11 @@ struct ProduceResult {
 };
 
 // Produces every record (all in flight at once, in order) and waits for each delivery report. Never throws for a
-// failed record: each ProduceResult says how it went.
+// failed record: each ProduceResult says how it went. With a keyed attempt, each record carries the key's headers,
+// records an earlier attempt wrote are not written again (their reports are those found), and the attempt learns
+// whether something was or may have been written.
 boost::asio::awaitable<std::vector<ProduceResult>> produce_all(const ProducerService& service, const std::string& topic,
-                                                          std::vector<Record> records);
+                                                          std::vector<Record> records, KeyedAttempt* attempt = nullptr);
 
 // The HTTP error for a failed delivery: about that write only (no leader, not enough in-sync replicas, queue full:
 // 503 + Retry-After; its own timeout: 504). Never a verdict about "Kafka" from elsewhere, such as readiness.

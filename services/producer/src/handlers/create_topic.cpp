@@ -10,15 +10,15 @@
 
 namespace kok::producer {
 
-Reply create_topic(const ProducerService& service, http::Request& request) {
-  auto topic = service::topic_param(request);
-  const bool has_body = request.body().find_first_not_of(" \t\r\n") != std::string::npos;
-  if (has_body && request.header("Content-Type") && !request.content_type_is("application/json")) {
-    throw http::Error(http::ErrorStatus::unsupported_media_type, "expected Content-Type: application/json");
-  }
+namespace {
+
+Reply create(const ProducerService& service, http::Request& request, const std::string& topic,
+             KeyedAttempt* attempt) {
   auto spec = parse_topic_options(topic, request.body());
   const auto created = co_await create_new_topic(service, std::move(spec));
-  if (created == kafka::TopicCreation::already_exists) throw http::conflict("topic already exists");
+  // A keyed repeat of a creation that timed out: the topic that exists is the one that request made.
+  const bool ours = attempt != nullptr && attempt->recovering;
+  if (created == kafka::TopicCreation::already_exists && !ours) throw http::conflict("topic already exists");
   request.log(spdlog::level::info, "topic {} created", topic);
 
   // The Admin returned once the topic was visible (or its visibility budget ran out): one describe tells what was made.
@@ -31,6 +31,18 @@ Reply create_topic(const ProducerService& service, http::Request& request) {
     request.log(spdlog::level::warn, "topic {} created but not described yet: {}", topic, described.reason);
   }
   co_return http::Response::json(http::status::created, topic_json(description));
+}
+
+}  // namespace
+
+Reply create_topic(const ProducerService& service, http::Request& request) {
+  auto topic = service::topic_param(request);
+  const bool has_body = request.body().find_first_not_of(" \t\r\n") != std::string::npos;
+  if (has_body && request.header("Content-Type") && !request.content_type_is("application/json")) {
+    throw http::Error(http::ErrorStatus::unsupported_media_type, "expected Content-Type: application/json");
+  }
+  co_return co_await idempotent(service, request, topic, KeyedWrite::topic,
+                                [&](KeyedAttempt* attempt) { return create(service, request, topic, attempt); });
 }
 
 }  // namespace kok::producer

@@ -8,19 +8,13 @@
 
 namespace kok::producer {
 
-Reply produce_records(const ProducerService& service, http::Request& request) {
-  const auto topic = service::topic_param(request);
-  std::vector<Record> records;
-  if (request.content_type_is("application/json")) {
-    records = parse_records(request.body(), message_key(request));
-  } else {
-    records.resize(1);
-    records[0].key = message_key(request);
-    records[0].value = request.body();
-  }
+namespace {
+
+Reply produce(const ProducerService& service, http::Request& request, const std::string& topic,
+              std::vector<Record> records, KeyedAttempt* attempt) {
   co_await require_topic(service, topic);
   const auto count = records.size();
-  const auto deliveries = co_await produce_all(service, topic, std::move(records));
+  const auto deliveries = co_await produce_all(service, topic, std::move(records), attempt);
 
   auto offsets = nlohmann::json::array();
   std::size_t failed = 0;
@@ -44,6 +38,22 @@ Reply produce_records(const ProducerService& service, http::Request& request) {
     throw error;
   }
   co_return http::Response::json(http::status::ok, nlohmann::json{{"offsets", std::move(offsets)}});
+}
+
+}  // namespace
+
+Reply produce_records(const ProducerService& service, http::Request& request) {
+  const auto topic = service::topic_param(request);
+  std::vector<Record> records;
+  if (request.content_type_is("application/json")) {
+    records = parse_records(request.body(), message_key(request));
+  } else {
+    records.resize(1);
+    records[0].key = message_key(request);
+    records[0].value = request.body();
+  }
+  co_return co_await idempotent(service, request, topic, KeyedWrite::records,
+                                [&](KeyedAttempt* attempt) { return produce(service, request, topic, std::move(records), attempt); });
 }
 
 }  // namespace kok::producer

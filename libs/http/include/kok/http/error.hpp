@@ -23,6 +23,7 @@ enum class ErrorStatus : unsigned {
   conflict = 409,
   payload_too_large = 413,
   unsupported_media_type = 415,
+  unprocessable_content = 422,
   header_fields_too_large = 431,
   internal_server_error = 500,
   service_unavailable = 503,

@@ -68,6 +68,13 @@ class Consumer {
   Result<std::vector<TopicPartitionOffset>> committed(std::string_view topic, const std::vector<std::int32_t>& partitions,
                                                       std::chrono::milliseconds timeout);
 
+  // Per partition, the earliest offset whose timestamp is >= `timestamp_ms` (offset_end when there is none). Blocking.
+  Result<std::vector<TopicPartitionOffset>> offsets_for_times(std::string_view topic,
+                                                              const std::vector<std::int32_t>& partitions,
+                                                              std::int64_t timestamp_ms, std::chrono::milliseconds timeout);
+  // The next offset this consumer will fetch from the partition (past control records too), -1 before the first fetch.
+  [[nodiscard]] std::int64_t position(std::string_view topic, std::int32_t partition) const;
+
   // Last watermarks seen in fetch responses (no request; nullopt until the first fetch).
   [[nodiscard]] std::optional<Watermarks> cached_watermarks(std::string_view topic, std::int32_t partition) const;
   // Asks the partition leader (blocking).

@@ -24,6 +24,9 @@ struct DeliveryReport {
   std::int32_t partition = -1;
   std::int64_t offset = -1;
   std::int64_t timestamp_ms = -1;  // -1 when the broker did not return one
+  // For a failed delivery: false when librdkafka knows the message never reached a broker's log (refused locally, or
+  // an error answer), true when it may be there all the same (sent, then timed out: the ack was lost or is late).
+  bool possibly_persisted = false;
 };
 
 // A consumed record (owns its bytes: it outlives the librdkafka message it was copied from).
