@@ -229,6 +229,16 @@ def test_every_container_has_probes_resources_and_a_hardened_context(manifests):
         assert spec.get("enableServiceLinks") is False, where
 
 
+def test_only_the_ingress_controller_gets_a_service_account_token(manifests):
+    # Traefik reads Ingresses and Services from the API server; nothing else here talks to it.
+    for w in workloads(manifests):
+        spec = w["spec"]["template"]["spec"]
+        if w["metadata"]["name"] == "traefik":
+            assert spec.get("automountServiceAccountToken") is not False and spec["serviceAccountName"] == "traefik"
+        else:
+            assert spec.get("automountServiceAccountToken") is False, w["metadata"]["name"]
+
+
 def restricted_violations(spec: dict) -> list[str]:
     """The Pod Security 'restricted' rules that apply to these pods (baseline included)."""
     found = []
