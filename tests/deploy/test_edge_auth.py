@@ -129,7 +129,7 @@ def request(url: str, method: str = "GET", auth: tuple[str, str] | None = None) 
         return 0, {}
 
 
-REQUESTS = [("POST", "/topic/t"), ("POST", "/message/t"), ("POST", "/producer/t"), ("POST", "/topics/t/messages"),
+REQUESTS = [("POST", "/topic/t"), ("POST", "/topics/t"), ("POST", "/message/t"), ("POST", "/producer/t"), ("POST", "/topics/t/messages"),
             ("GET", "/t"), ("GET", "/consumer/t"), ("GET", "/topics"), ("GET", "/healthz"), ("GET", "/readyz")]
 
 

@@ -353,9 +353,9 @@ check_auth() {
     return 0
   fi
   check "setup: create $t (with the credentials)" create_topic "$t"
-  for request in "POST /topic/$t" "POST /message/$t" "POST /producer/$t" "POST /topics/$t/messages" "GET /$t" \
-                 "GET /consumer/$t" "GET /consumer/$t/stream" "GET /topics" "GET /topics/$t" "GET /healthz" \
-                 "GET /readyz" "GET /metrics" "GET /openapi.yaml"; do
+  for request in "POST /topic/$t" "POST /topics/$t" "POST /message/$t" "POST /producer/$t" "POST /topics/$t/messages" \
+                 "GET /$t" "GET /consumer/$t" "GET /consumer/$t/stream" "GET /topics" "GET /topics/$t" \
+                 "GET /healthz" "GET /readyz" "GET /metrics" "GET /openapi.yaml"; do
     if [[ "$request" == POST* ]]; then anonymous POST "${request#* }" --data-binary anonymous
     else anonymous GET "${request#* }"
     fi
