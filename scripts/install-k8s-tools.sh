@@ -2,8 +2,9 @@
 # Installs the tools the Kubernetes deploy and its offline checks need, at the versions pinned in versions.env.
 # Idempotent: a tool already present at the pinned version is left alone.
 #
-#   scripts/install-k8s-tools.sh          kind + kustomize into .cache/bin, kubernetes-validate + pytest into .cache/venv
-#                                         (needs Go and Python 3.9+; macOS's own python3 3.9 is enough)
+#   scripts/install-k8s-tools.sh          kind + kustomize into .cache/bin, kubernetes-validate + pytest into .cache/venv,
+#                                         checkov into .cache/checkov (needs Go and Python 3.9+; macOS's own python3
+#                                         3.9 is enough)
 #   scripts/install-k8s-tools.sh --check  only report what is missing (exit 1 if anything is)
 #
 # Everything comes from package registries (the Go module proxy, PyPI), never from download pages, so it works on
@@ -15,6 +16,7 @@ load_versions
 
 BIN="$ROOT/.cache/bin"
 VENV="$ROOT/.cache/venv"
+CHECKOV_VENV="$ROOT/.cache/checkov"
 CHECK_ONLY=0
 
 usage() { script_help "$0"; }
@@ -98,6 +100,27 @@ python_tools() {
     die "kubernetes-validate $KUBERNETES_VALIDATE_VERSION has no schemas for Kubernetes $KUBERNETES_VERSION"
 }
 
+# checkov in a venv of its own: it pins packaging<24, pytest 9 needs packaging>=24, so one venv cannot hold both.
+# The tests run it as a command. Its version from the package metadata: `checkov --version` takes seconds.
+checkov_tool() {
+  local have python
+  have="$("$CHECKOV_VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("checkov"))' 2>/dev/null || true)"
+  if [[ "$have" == "$CHECKOV_VERSION" && -x "$CHECKOV_VENV/bin/checkov" ]]; then
+    log "checkov $CHECKOV_VERSION: present in ${CHECKOV_VENV#"$ROOT"/}"
+    return 0
+  fi
+  if ((CHECK_ONLY)); then
+    warn "checkov $CHECKOV_VERSION: missing in ${CHECKOV_VENV#"$ROOT"/} (found '${have:-nothing}')"
+    return 1
+  fi
+  log "checkov $CHECKOV_VERSION into ${CHECKOV_VENV#"$ROOT"/}"
+  if [[ ! -x "$CHECKOV_VENV/bin/pip" ]]; then
+    python="$(command -v python3)" || die "python3 is needed ($(install_hint "python3 python3-venv" python))"
+    "$python" -m venv "$CHECKOV_VENV" || die "python3 -m venv failed ($(install_hint python3-venv python))"
+  fi
+  "$CHECKOV_VENV/bin/pip" install --quiet --disable-pip-version-check "checkov==$CHECKOV_VERSION"
+}
+
 main() {
   case "${1:-}" in
     "") ;;
@@ -109,10 +132,11 @@ main() {
   go_tool kind sigs.k8s.io/kind "$KIND_VERSION" || failed=1
   go_tool kustomize sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE_VERSION" || failed=1
   python_tools || failed=1
+  checkov_tool || failed=1
   if ((failed)); then
     die "some Kubernetes tools are missing: run scripts/install-k8s-tools.sh"
   fi
-  log "Kubernetes tools ready in ${BIN#"$ROOT"/} and ${VENV#"$ROOT"/}"
+  log "Kubernetes tools ready in ${BIN#"$ROOT"/}, ${VENV#"$ROOT"/} and ${CHECKOV_VENV#"$ROOT"/}"
 }
 
 main "$@"

@@ -15,7 +15,8 @@
 # when those are taken), --with-ui (kafbat kafka-ui at http://ui.localhost), --no-smoke (skip the smoke check),
 # --overlay cloud (deploy/k8s/overlays/cloud instead of overlays/kind, to try the manifests meant for a real cluster:
 # broker volumes from kind's default StorageClass, two producer and two Traefik replicas, Traefik behind a
-# LoadBalancer Service that kind cannot serve, so the gateway is reached through kubectl port-forward).
+# LoadBalancer Service that kind cannot serve, so the gateway is reached through kubectl port-forward; every request
+# needs the user and password the first such run generates into the Secret traefik/api-credentials and prints once).
 # Images reach the nodes that run them as archives (docker save + kind load image-archive: works with the classic
 # and the containerd image store); registry images are pulled once on the host, with your docker login.
 # Environment: KIND_CLUSTER_NAME (kok), KIND_LISTEN_ADDRESS (127.0.0.1), and image overrides KIND_NODE_IMAGE,
@@ -24,7 +25,7 @@
 # the image build; default: as many as the builder's CPUs and memory allow). Versions: versions.env.
 #
 # The phases, one file each in deploy/kind/lib: detect (what this machine has), check (judged before anything is
-# created), cluster, images, apply + wait, report.
+# created), cluster, images, apply + wait (credentials: the cloud overlay's login), report.
 # shellcheck disable=SC2153 # the upper-case pins (KIND_VERSION, ...) come from versions.env through load_versions
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
@@ -40,6 +41,8 @@ source "$HERE/lib/cluster.sh"
 source "$HERE/lib/images.sh"
 # shellcheck source=deploy/kind/lib/apply.sh
 source "$HERE/lib/apply.sh"
+# shellcheck source=deploy/kind/lib/credentials.sh
+source "$HERE/lib/credentials.sh"
 # shellcheck source=deploy/kind/lib/report.sh
 source "$HERE/lib/report.sh"
 
@@ -94,6 +97,7 @@ cmd_up() {
 
   phase apply
   apply_manifests
+  ensure_credentials
 
   phase wait "rollouts, a line every ${WAIT_INTERVAL}s"
   wait_for_rollouts

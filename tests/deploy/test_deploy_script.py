@@ -514,6 +514,98 @@ def test_overlay_cloud_applies_the_cloud_manifests_and_says_how_to_reach_them(de
     assert "volume claims data-kafka-0..2" in result.stdout
 
 
+PASSWORD_COMMAND = ("kubectl --context kind-kok -n traefik get secret api-credentials "
+                    "-o go-template='{{.data.password | base64decode}}'")
+
+
+def cloud_report(took: str, login: str, curl: str) -> list[str]:
+    url = "http://localhost:8080"
+    bootstrap = ",".join(f"kafka-{n}.kafka-headless.kok.svc.cluster.local:9092" for n in range(3))
+    return ["", f"Kafka on kind is up (took {took}).",
+            "  gateway:    none on this machine's ports: the cloud overlay puts Traefik behind a LoadBalancer Service.",
+            f"              kubectl --context kind-kok -n traefik port-forward svc/traefik 8080:80   then {url}",
+            login,
+            f"  bootstrap:  {bootstrap}   (inside the cluster)",
+            "  data:       volume claims data-kafka-0..2 (kind's default StorageClass, inside the nodes)",
+            "",
+            "Try it:",
+            f"  {curl} -X POST {url}/topic/demo                         # create topic 'demo' (1 partition, RF 3)",
+            f"  {curl} -X POST --data 'hello kafka' {url}/message/demo  # send a message",
+            f"  {curl} {url}/demo                                       # read the next message: offset: 0 key: ... value: hello kafka",
+            f"  {curl} {url}/topics/demo                                # partitions, leader, replicas, ISR",
+            f"  {curl} -N {url}/consumer/demo/stream                    # follow the topic (Server-Sent Events)",
+            "",
+            "Look around:",
+            "  kubectl --context kind-kok -n kok get pods -o wide",
+            "  kubectl --context kind-kok -n kok logs statefulset/kafka",
+            "",
+            "Stop: ./deploy.sh down   (data kept; --purge deletes it)      State: ./deploy.sh status"]
+
+
+def took_of(stdout: str) -> str:
+    took = re.fullmatch(r"Kafka on kind is up \(took (\d+m\d+s)\)\.", stdout.splitlines()[1])
+    assert took, stdout
+    return took.group(1)
+
+
+def test_cloud_credentials_are_made_once_kept_and_printed_once(deploy):
+    result = deploy.up("--overlay", "cloud")
+    secret = yaml.safe_load((deploy.state / "secret.yaml").read_text())
+    assert (secret["kind"], secret["metadata"]["name"], secret["metadata"]["namespace"]) == \
+        ("Secret", "api-credentials", "traefik")
+    data = secret["stringData"]
+    password = data["password"]
+    assert data["username"] == "kok" and re.fullmatch(r"[0-9a-f]{36}", password), data
+    # The htpasswd line Traefik reads is an apr1 hash of exactly this password (real openssl, same salt).
+    user, digest = data["users"].split(":", 1)
+    salt = digest.split("$")[2]
+    again = subprocess.run(["openssl", "passwd", "-apr1", "-salt", salt, "-stdin"], input=password,
+                           capture_output=True, text=True, check=True).stdout.strip()
+    assert (user, digest) == ("kok", again) and digest.startswith("$apr1$")
+    # Printed once, on stdout in the report, with a curl example that carries it; never on a command line.
+    assert result.stdout.splitlines() == cloud_report(
+        took_of(result.stdout),
+        f"  login:      user kok, password {password}   (every request; shown this once, kept in Secret "
+        "traefik/api-credentials)",
+        f"curl -u kok:{password}")
+    assert password not in result.stderr
+    calls = deploy.calls()
+    assert not [c for c in calls if password in c]
+    assert calls.count("kubectl --context kind-kok create -f -") == 1
+    # Traefik reads the user list at start: restarted once, after the Secret exists (and after the apply).
+    restarts = [i for i, c in enumerate(calls) if c.endswith("-n traefik rollout restart deployment/traefik")]
+    assert len(restarts) == 1 and restarts[0] > calls.index("kubectl --context kind-kok create -f -")
+
+    # A second run keeps the Secret and does not print the password again: it says how to read it.
+    (deploy.state / "calls").unlink()
+    before = (deploy.state / "secret.yaml").read_bytes()
+    result = deploy.up("--overlay", "cloud")
+    assert (deploy.state / "secret.yaml").read_bytes() == before
+    assert not [c for c in deploy.calls() if c.startswith("kubectl ") and (" create " in c or "rollout restart" in c)]
+    assert password not in result.stdout + result.stderr
+    assert result.stdout.splitlines() == cloud_report(
+        took_of(result.stdout),
+        f'  login:      user kok (every request), password: KOK_PASSWORD="$({PASSWORD_COMMAND})"',
+        'curl -u "kok:$KOK_PASSWORD"')
+    assert "credentials: kept (Secret traefik/api-credentials, user kok)" in result.stderr
+    status = deploy.run("status").stdout.splitlines()
+    assert [line for line in status if line.startswith("login:")] == [f"login: user kok, password: {PASSWORD_COMMAND}"]
+
+
+def test_the_kind_overlay_has_no_credentials(deploy):
+    deploy.up()
+    assert not (deploy.state / "secret.yaml").exists()
+    assert not [c for c in deploy.calls() if c.startswith("kubectl ") and (" create " in c or "rollout restart" in c)]
+    assert not [line for line in deploy.run("status").stdout.splitlines() if line.startswith("login:")]
+    # A cloud run's login on the same cluster is removed by a kind run: status then names none.
+    deploy.up("--overlay", "cloud")
+    assert [line for line in deploy.run("status").stdout.splitlines() if line.startswith("login:")]
+    deploy.up()
+    assert "kubectl --context kind-kok -n traefik delete secret api-credentials --ignore-not-found" in deploy.calls()
+    assert not (deploy.state / "secret.yaml").exists()
+    assert not [line for line in deploy.run("status").stdout.splitlines() if line.startswith("login:")]
+
+
 def test_an_unknown_overlay_is_refused_before_anything_runs(deploy):
     result = deploy.up("--overlay", "aws", check=False)
     assert result.returncode == 2

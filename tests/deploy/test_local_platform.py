@@ -269,8 +269,11 @@ def test_install_k8s_tools_pins_what_the_python_supports(installer, python, pyte
     result = installer.run(python, "Darwin")
     assert result.returncode == 0, result.stderr
     assert installer.pip_installs() == [f"kubernetes-validate=={installer.versions['KUBERNETES_VALIDATE_VERSION']}",
-                                        f"pytest=={pytest_pin}", "PyYAML==6.0.3"]
+                                        f"pytest=={pytest_pin}", "PyYAML==6.0.3",
+                                        f"checkov=={installer.versions['CHECKOV_VERSION']}"]
     assert (installer.venv / "bin" / "python").exists()
+    # checkov in a venv of its own (its packaging<24 and pytest 9's packaging>=24 cannot share one).
+    assert (installer.root / ".cache" / "checkov" / "bin" / "python").exists()
 
 
 @pytest.mark.parametrize("os_name,hint", [("Darwin", "brew install python"), ("Linux", "apt-get install python3")])

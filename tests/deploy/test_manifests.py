@@ -229,6 +229,16 @@ def test_every_container_has_probes_resources_and_a_hardened_context(manifests):
         assert spec.get("enableServiceLinks") is False, where
 
 
+def test_only_the_ingress_controller_gets_a_service_account_token(manifests):
+    # Traefik reads Ingresses and Services from the API server; nothing else here talks to it.
+    for w in workloads(manifests):
+        spec = w["spec"]["template"]["spec"]
+        if w["metadata"]["name"] == "traefik":
+            assert spec.get("automountServiceAccountToken") is not False and spec["serviceAccountName"] == "traefik"
+        else:
+            assert spec.get("automountServiceAccountToken") is False, w["metadata"]["name"]
+
+
 def restricted_violations(spec: dict) -> list[str]:
     """The Pod Security 'restricted' rules that apply to these pods (baseline included)."""
     found = []
@@ -386,3 +396,62 @@ def test_the_ui_has_its_own_host_on_the_ingress():
     (allowed,) = policy["ingress"]
     assert allowed["from"][0]["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": "traefik"}
     assert allowed["ports"] == [{"port": 8080}]
+
+
+# ------------------------------------------------------------------------------------------- edge authentication
+
+def public_entry_points(args: list[str]) -> set[str]:
+    """Traefik's entry points that the Service exposes (every one with an address; /ping's 'traefik' has none here)."""
+    return {m.group(1) for a in args if (m := re.fullmatch(r"--entryPoints\.(\w+)\.address=.*", a))}
+
+
+def traefik_spec(objects):
+    return find(objects, "Deployment", "traefik", "traefik")["spec"]["template"]["spec"]
+
+
+def test_cloud_asks_every_request_for_credentials(cloud_manifests):
+    import yaml
+
+    spec = traefik_spec(cloud_manifests)
+    (container,) = spec["containers"]
+    args = container["args"]
+    # The middleware sits on every public entry point: no router there (API, health, the optional UI, any Ingress
+    # added later) can do without it, and no Ingress can pick an entry point that lacks it.
+    entry_points = public_entry_points(args)
+    assert entry_points == {"web", "websecure"}
+    for ep in entry_points:
+        assert f"--entryPoints.{ep}.http.middlewares=api-auth@file" in args, ep
+    for ingress in (o for o in cloud_manifests if o["kind"] == "Ingress"):
+        chosen = ingress["metadata"].get("annotations", {}).get("traefik.ingress.kubernetes.io/router.entrypoints")
+        assert chosen and set(chosen.split(",")) <= entry_points, ingress["metadata"]["name"]
+    # The middleware: basicAuth from the file provider, its users from the Secret the deploy makes.
+    (provider,) = [a for a in args if a.startswith("--providers.file.")]
+    path = provider.split("=", 1)[1]
+    mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
+    volumes = {v["name"]: v for v in spec["volumes"]}
+    config_volume = volumes[mounts[path.rsplit("/", 1)[0]]]
+    config_map = find(cloud_manifests, "ConfigMap", config_volume["configMap"]["name"], "traefik")
+    dynamic = yaml.safe_load(config_map["data"][path.rsplit("/", 1)[1]])
+    auth = dynamic["http"]["middlewares"]["api-auth"]["basicAuth"]
+    assert auth["removeHeader"] is True and set(auth) == {"usersFile", "realm", "removeHeader"}, auth
+    users_dir, users_file = auth["usersFile"].rsplit("/", 1)
+    secret = volumes[mounts[users_dir]]["secret"]
+    assert secret["secretName"] == "api-credentials" and not secret.get("optional")
+    assert secret["items"] == [{"key": "users", "path": users_file}]
+    # Traefik's own probes use its internal entry point (/ping on the admin port), which the middleware does not
+    # guard; the services' probes go to their pods directly.
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        assert container[probe]["httpGet"] == {"path": "/ping", "port": "admin"}
+
+
+def test_kind_asks_for_no_credentials(kind_manifests):
+    from conftest import rendered
+
+    for objects in (kind_manifests, rendered("kind+ui")):
+        spec = traefik_spec(objects)
+        args = spec["containers"][0]["args"]
+        assert not [a for a in args if "middlewares" in a or a.startswith("--providers.file")], args
+        assert "credentials" not in {v["name"] for v in spec["volumes"]}
+        assert not [o for o in objects if o["kind"] == "Secret"]
+        for ingress in (o for o in objects if o["kind"] == "Ingress"):
+            assert "traefik.ingress.kubernetes.io/router.middlewares" not in ingress["metadata"].get("annotations", {})

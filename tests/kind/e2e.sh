@@ -3,10 +3,12 @@
 # brokers). Called by tests/kind/run.sh after ./deploy.sh; can be run alone against a running cluster:
 #
 #   HTTP_PORT=80 tests/kind/e2e.sh [CHECK...]       checks: walkthrough replication logging routes volumes
-#                                                   producer_replicas failover persistence
+#                                                   producer_replicas failover auth persistence
 #
 # Environment: KIND_CLUSTER_NAME (kok-test), HTTP_PORT, or KIND_GATEWAY_URL (the Ingress's URL when no host port serves
-# it, e.g. a port-forward); EXPECT_STORAGE_CLASS (kok-host-data) for 'volumes'.
+# it, e.g. a port-forward) and KIND_GATEWAY_TLS_URL (the same on Traefik's TLS port, for 'auth'); EXPECT_STORAGE_CLASS
+# (kok-host-data) for 'volumes'; EXPECT_AUTH=basic when the gateway asks for credentials (the cloud overlay): every
+# request then carries those of the Secret traefik/api-credentials, and 'auth' checks that none gets in without them.
 #
 # 'persistence' runs ./deploy.sh down (with DOWN_ARGS) and ./deploy.sh up again (with DEPLOY_ARGS), so it goes last.
 # Prints one line per check and ends with 'N passed, N failed'; exit status 1 when anything failed.
@@ -48,8 +50,10 @@ http() {
   local method="$1" path="$2" tmp
   shift 2
   tmp="$(mktemp)"
-  # curl prints the status even when it stops at --max-time (an event stream never ends by itself).
-  STATUS="$(curl -sS -o "$tmp.body" -D "$tmp.headers" -w '%{http_code}' --max-time 30 -X "$method" "$@" "$URL$path" 2>/dev/null)"
+  # curl prints the status even when it stops at --max-time (an event stream never ends by itself). AUTH: a curl
+  # config with the credentials, if any (a file, so that no password shows on a command line).
+  STATUS="$(curl -sS -K "$AUTH" -o "$tmp.body" -D "$tmp.headers" -w '%{http_code}' --max-time 30 -X "$method" "$@" \
+    "$URL$path" 2>/dev/null)"
   [[ "$STATUS" =~ ^[1-5][0-9][0-9]$ ]] || STATUS=000
   BODY="$(cat "$tmp.body" 2>/dev/null)"
   HEADERS="$(cat "$tmp.headers" 2>/dev/null)"
@@ -81,7 +85,8 @@ produce_in_background() {
   (
     local i status
     for i in $(seq 1 "$n"); do
-      status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -X POST --data-binary "$prefix-$i" "$URL/message/$t")"
+      status="$(curl -s -K "$AUTH" -o /dev/null -w '%{http_code}' --max-time 20 -X POST --data-binary "$prefix-$i" \
+        "$URL/message/$t")"
       [[ "$status" == 200 || "$status" == 201 ]] && echo "$prefix-$i" >> "$acked"
       sleep 0.05
     done
@@ -329,6 +334,49 @@ check_producer_replicas() {
   check "the producer Deployment is whole again" rolled_out deployment/producer
 }
 
+# --------------------------------------------------------------------------------------------------------- auth
+# The cloud overlay (EXPECT_AUTH=basic) lets no request in without the credentials: not the API's, not the health
+# endpoints' (the middleware guards Traefik's whole public entry points; probes reach the pods directly), not on the
+# TLS port, not with a wrong password; what such a request carried is not written. On kind nothing is asked: the
+# ports listen on 127.0.0.1 only.
+anonymous() { AUTH="$NO_AUTH" http "$@"; }
+tls_status() {  # tls_status CURL_CONFIG PATH: the status of GET PATH on the TLS port (Traefik's self-signed certificate)
+  curl -sS -k -K "$1" -o /dev/null -w '%{http_code}' --max-time 30 "$KIND_GATEWAY_TLS_URL$2" 2>/dev/null
+}
+
+check_auth() {
+  echo "auth"
+  local t="auth-$RUN_ID" request
+  if [[ "${EXPECT_AUTH:-}" != basic ]]; then
+    anonymous GET /topics
+    check "GET /topics without credentials: 200 (kind: 127.0.0.1 only, no login)" expect_status 200
+    return 0
+  fi
+  check "setup: create $t (with the credentials)" create_topic "$t"
+  for request in "POST /topic/$t" "POST /topics/$t" "POST /message/$t" "POST /producer/$t" "POST /topics/$t/messages" \
+                 "GET /$t" "GET /consumer/$t" "GET /consumer/$t/stream" "GET /topics" "GET /topics/$t" \
+                 "GET /healthz" "GET /readyz" "GET /metrics" "GET /openapi.yaml"; do
+    if [[ "$request" == POST* ]]; then anonymous POST "${request#* }" --data-binary anonymous
+    else anonymous GET "${request#* }"
+    fi
+    check "$request without credentials: 401" expect_status 401
+  done
+  check "the 401 asks for basic auth" header_has '^www-authenticate: Basic realm="kafka-on-kind"'
+  AUTH="$WRONG_AUTH" http POST "/message/$t" --data-binary wrong-password
+  check "POST /message/$t with a wrong password: 401" expect_status 401
+  anonymous GET /topics -H 'Host: ui.localhost'
+  check "GET /topics with another Host header (the UI's) without credentials: 401" expect_status 401
+  if [[ -n "${KIND_GATEWAY_TLS_URL:-}" ]]; then
+    check "GET /topics on the TLS port without credentials: 401" is "$(tls_status "$NO_AUTH" /topics)" 401
+    check "GET /topics on the TLS port with the credentials: 200" is "$(tls_status "$AUTH" /topics)" 200
+  fi
+  http GET "/topics/$t"
+  check "GET /topics/$t with the credentials: 200" expect_status 200
+  # The refused sends wrote nothing: a read with the credentials finds no message within its wait.
+  http GET "/consumer/$t?wait=1s&max=10" -H 'Accept: application/json'
+  check "nothing sent without credentials (or with a wrong password) reached $t" expect_status 204
+}
+
 # -------------------------------------------------------------------------------------------------- persistence
 # ./deploy.sh down deletes the cluster; ./deploy.sh brings a new one up on the same host directory: topics, messages
 # and the consumer's committed position are still there.
@@ -370,9 +418,24 @@ trap 'rm -rf "$TMP"' EXIT
 BIG_BODY="$TMP/big"
 head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' x > "$BIG_BODY"
 
+# curl configs: none, a wrong password, and (EXPECT_AUTH=basic) the deploy's credentials, which every request carries.
+NO_AUTH="$TMP/no-auth" WRONG_AUTH="$TMP/wrong-auth" AUTH="$TMP/no-auth"
+: > "$NO_AUTH"
+printf 'user = "kok:wrong-%s"\n' "$RUN_ID" > "$WRONG_AUTH"
+if [[ "${EXPECT_AUTH:-}" == basic ]]; then
+  AUTH="$TMP/auth"
+  if credentials="$(kc -n traefik get secret api-credentials \
+      -o go-template='{{.data.username | base64decode}}:{{.data.password | base64decode}}' 2>/dev/null)"; then
+    printf 'user = "%s"\n' "$credentials" > "$AUTH"
+  else
+    fail "read the credentials from Secret traefik/api-credentials"
+    : > "$AUTH"
+  fi
+fi
+
 checks=("$@")
-((${#checks[@]})) || checks=(walkthrough replication logging routes volumes producer_replicas failover persistence)
-log "end-to-end checks on $URL (cluster context $CONTEXT)"
+((${#checks[@]})) || checks=(walkthrough replication logging routes volumes producer_replicas failover auth persistence)
+log "end-to-end checks on $URL (cluster context $CONTEXT${EXPECT_AUTH:+, credentials: $EXPECT_AUTH})"
 wait_ready || { fail "gateway $URL/healthz did not answer 200"; }
 for c in ${checks[@]+"${checks[@]}"}; do
   "check_$c"

@@ -13,8 +13,9 @@
 #   deploy      ./deploy.sh with the image overrides (down first: a clean cluster, the data directory wiped)
 #   e2e         tests/kind/e2e.sh against http://localhost:<mapped port>
 #   cloud       a fresh cluster with deploy/k8s/overlays/cloud (./deploy.sh up --overlay cloud: dynamic volumes from
-#               kind's default StorageClass, two producers, two Traefik replicas behind a LoadBalancer Service) and
-#               the e2e checks that apply there, through a kubectl port-forward; the e2e cluster is deleted first
+#               kind's default StorageClass, two producers, two Traefik replicas behind a LoadBalancer Service, basic
+#               auth on every request) and the e2e checks that apply there, through a kubectl port-forward, with the
+#               credentials the deploy generated; the e2e cluster is deleted first
 # --keep leaves the cluster running at the end (default: ./deploy.sh down). Timings go to stdout at the end.
 # Environment: KIND_TEST_HTTP_PORT / KIND_TEST_HTTPS_PORT (default 80/443, or free ports when those are taken),
 # KIND_TEST_CLUSTER (kind cluster name, default kok-test: never the user's kok), KIND_TEST_DATA_DIR (data/kind-test),
@@ -136,17 +137,19 @@ phase_cloud() {
   deploy_env
   ./deploy.sh down --data-dir "$KIND_TEST_DATA_DIR" >/dev/null 2>&1 || true
   export KIND_CLUSTER_NAME="$KIND_CLUSTER_NAME-cloud"
-  local data="$ROOT/data/kind-cloud-test" port pf rc=0
+  local data="$ROOT/data/kind-cloud-test" port tls_port pf rc=0
   ./deploy.sh down --data-dir "$data" >/dev/null 2>&1 || true
   HTTP_PORT="$(pick_port "${KIND_TEST_HTTP_PORT:-80}")"
   HTTPS_PORT="$(pick_port "${KIND_TEST_HTTPS_PORT:-443}")"
   ./deploy.sh up --overlay cloud --data-dir "$data" --http-port "$HTTP_PORT" --https-port "$HTTPS_PORT"
   port="$(pick_port 18180)"
-  kubectl --context "kind-$KIND_CLUSTER_NAME" -n traefik port-forward svc/traefik "$port:80" \
+  tls_port="$(pick_port 18443)"
+  kubectl --context "kind-$KIND_CLUSTER_NAME" -n traefik port-forward svc/traefik "$port:80" "$tls_port:443" \
     >"$OFFLINE_CACHE/logs/cloud-port-forward.log" 2>&1 &
   pf=$!
-  KIND_GATEWAY_URL="http://localhost:$port" EXPECT_STORAGE_CLASS=standard \
-    tests/kind/e2e.sh walkthrough replication volumes producer_replicas failover || rc=$?
+  KIND_GATEWAY_URL="http://localhost:$port" KIND_GATEWAY_TLS_URL="https://localhost:$tls_port" \
+    EXPECT_STORAGE_CLASS=standard EXPECT_AUTH=basic \
+    tests/kind/e2e.sh auth walkthrough replication volumes producer_replicas failover || rc=$?
   kill "$pf" 2>/dev/null || true
   $keep || ./deploy.sh down --data-dir "$data" >/dev/null 2>&1 || true
   return "$rc"

@@ -19,11 +19,13 @@ start_port_forward() {
 }
 
 smoke_test() {
-  local forward
+  local forward credentials
   if [[ "$OVERLAY" == cloud ]]; then
+    credentials="$(gateway_credentials)" || die "cannot read Secret $CREDENTIALS_NAMESPACE/$CREDENTIALS_SECRET"
     # No host port reaches Traefik here: the smoke check goes through a port-forward of its own.
     forward="$(start_port_forward)" || die "kubectl port-forward to svc/traefik did not start"
-    "$HERE/smoke-check.sh" "http://localhost:${forward#* }" >&2 || { kill "${forward%% *}"; exit 1; }
+    GATEWAY_CREDENTIALS="$credentials" "$HERE/smoke-check.sh" "http://localhost:${forward#* }" >&2 ||
+      { kill "${forward%% *}"; exit 1; }
     kill "${forward%% *}" 2>/dev/null || true
   else
     "$HERE/smoke-check.sh" "$(gateway_url)" >&2
@@ -47,7 +49,7 @@ data_location() {
 
 # print_report SECONDS: the last lines of `up`.
 print_report() {
-  local took="$1" url
+  local took="$1" url curl=curl
   url="$(gateway_url)"
   [[ "$OVERLAY" != cloud ]] || url="http://localhost:8080"  # what the printed port-forward command serves
   echo
@@ -55,6 +57,14 @@ print_report() {
   if [[ "$OVERLAY" == cloud ]]; then
     echo "  gateway:    none on this machine's ports: the cloud overlay puts Traefik behind a LoadBalancer Service."
     echo "              kubectl --context $CONTEXT -n traefik port-forward svc/traefik 8080:80   then $url"
+    # The password only in the run that made it; afterwards the command that reads it.
+    if [[ -n "$NEW_PASSWORD" ]]; then
+      echo "  login:      user $CREDENTIALS_USER, password $NEW_PASSWORD   (every request; shown this once, kept in Secret $CREDENTIALS_NAMESPACE/$CREDENTIALS_SECRET)"
+      curl="curl -u $CREDENTIALS_USER:$NEW_PASSWORD"
+    else
+      echo "  login:      user $CREDENTIALS_USER (every request), password: KOK_PASSWORD=\"\$($(password_command))\""
+      curl="curl -u \"$CREDENTIALS_USER:\$KOK_PASSWORD\""
+    fi
   else
     echo "  gateway:    $url   (https on port $HTTPS_PORT, self-signed)"
   fi
@@ -66,11 +76,11 @@ print_report() {
   data:       $(data_location)
 
 Try it:
-  curl -X POST $url/topic/demo                         # create topic 'demo' (1 partition, RF 3)
-  curl -X POST --data 'hello kafka' $url/message/demo  # send a message
-  curl $url/demo                                       # read the next message: offset: 0 key: ... value: hello kafka
-  curl $url/topics/demo                                # partitions, leader, replicas, ISR
-  curl -N $url/consumer/demo/stream                    # follow the topic (Server-Sent Events)
+  $curl -X POST $url/topic/demo                         # create topic 'demo' (1 partition, RF 3)
+  $curl -X POST --data 'hello kafka' $url/message/demo  # send a message
+  $curl $url/demo                                       # read the next message: offset: 0 key: ... value: hello kafka
+  $curl $url/topics/demo                                # partitions, leader, replicas, ISR
+  $curl -N $url/consumer/demo/stream                    # follow the topic (Server-Sent Events)
 
 Look around:
   kubectl --context $CONTEXT -n $NAMESPACE get pods -o wide
@@ -95,5 +105,9 @@ print_status() {
   data="$(mounted_data_dir)"
   if [[ -n "$data" ]]; then echo "data: $data"; fi
   echo "gateway: $(gateway_url)"
+  # A cluster deployed with --overlay cloud asks for credentials: where they are.
+  if credentials_exist; then
+    echo "login: user $CREDENTIALS_USER, password: $(password_command)"
+  fi
   echo "bootstrap: $(bootstrap_servers)"
 }
