@@ -62,12 +62,10 @@ bool Request::content_type_is(std::string_view media_type) const {
 asio::awaitable<bool> Request::sleep_for(std::chrono::milliseconds duration) {
   if (interruption_->interrupted()) co_return false;
   asio::steady_timer timer(co_await asio::this_coro::executor, duration);
+  const Interruption::Wait wait{*interruption_};  // declared after the timer: the slot is cleared before it goes
   boost::system::error_code ec;
   co_await timer.async_wait(
-      asio::bind_cancellation_slot(interruption_->slot(), asio::redirect_error(asio::use_awaitable, ec)));
-  // A completed operation leaves its cancellation handler in the slot, and that handler points into this timer: a
-  // shutdown emitted after the timer is gone (while the answer is written) would cancel freed memory.
-  interruption_->slot().clear();
+      asio::bind_cancellation_slot(wait.slot(), asio::redirect_error(asio::use_awaitable, ec)));
   co_return !ec && !interruption_->interrupted();
 }
 

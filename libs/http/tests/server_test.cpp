@@ -67,8 +67,8 @@ asio::awaitable<void> send_ticks(EventStream& stream) {
     if (!co_await stream.send(e)) break;
     timer.expires_after(20ms);
     boost::system::error_code ec;
-    co_await timer.async_wait(asio::bind_cancellation_slot(stream.interruption().slot(),
-                                                           asio::redirect_error(asio::use_awaitable, ec)));
+    const Interruption::Wait wait{stream.interruption()};
+    co_await timer.async_wait(asio::bind_cancellation_slot(wait.slot(), asio::redirect_error(asio::use_awaitable, ec)));
   }
 }
 

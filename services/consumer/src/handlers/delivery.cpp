@@ -38,8 +38,12 @@ boost::asio::awaitable<std::vector<kafka::Message>> take_messages(TopicConsumer&
     if (interruption.interrupted()) co_return std::vector<kafka::Message>{};
     const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
     const auto slice = left > milliseconds::zero() ? left : milliseconds{50};
-    auto batch = co_await consumer.async_take(
-        max, slice, boost::asio::bind_cancellation_slot(interruption.slot(), boost::asio::use_awaitable));
+    kafka::Result<std::vector<kafka::Message>> batch;
+    {
+      const http::Interruption::Wait interruptible{interruption};
+      batch = co_await consumer.async_take(
+          max, slice, boost::asio::bind_cancellation_slot(interruptible.slot(), boost::asio::use_awaitable));
+    }
     service::throw_if_kafka_error(batch);
     // Taken in a race with the client leaving: the Delivery reports it not written, so it is served again.
     if (!batch.value.empty()) co_return std::move(batch.value);

@@ -151,9 +151,12 @@ boost::asio::awaitable<void> run_stream(std::shared_ptr<StreamState> state, http
   auto last_write = std::chrono::steady_clock::now();
   while (open && !stream.stopping()) {
     // The wait ends early when the client leaves: then nothing is taken for it.
-    auto batch = co_await consumer.async_take(
-        stream_batch, state->service.settings.heartbeat,
-        boost::asio::bind_cancellation_slot(stream.interruption().slot(), boost::asio::use_awaitable));
+    kafka::Result<std::vector<kafka::Message>> batch;
+    {
+      const http::Interruption::Wait wait{stream.interruption()};
+      batch = co_await consumer.async_take(stream_batch, state->service.settings.heartbeat,
+                                           boost::asio::bind_cancellation_slot(wait.slot(), boost::asio::use_awaitable));
+    }
     if (!batch) {
       (void)co_await stream.comment("error: " + batch.reason);
       break;
