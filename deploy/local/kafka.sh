@@ -2,10 +2,14 @@
 # The local 3-node Kafka cluster (KRaft, each node broker+controller, ids 0/1/2) on loopback. up and start run on Linux
 # only; down, status and kill work on any host.
 #
-#   deploy/local/kafka.sh up [--timeout SECONDS]   start missing nodes; return once an RF-3 topic is in sync and groups are served
+#   deploy/local/kafka.sh up [--timeout SECONDS]   start missing nodes, resume paused ones; return once an RF-3 topic is
+#                                                  in sync and groups are served
 #   deploy/local/kafka.sh down [--purge]           stop all nodes (controlled shutdown); --purge also deletes their data
 #   deploy/local/kafka.sh status                   node states, then 'bootstrap: host:port,...'
-#   deploy/local/kafka.sh kill N | start N         SIGKILL / start one node (failure tests)
+#   deploy/local/kafka.sh kill N | start N         SIGKILL / start one node (failure tests: a crashed broker)
+#   deploy/local/kafka.sh stop N                   controlled shutdown of one node (as when a pod is deleted)
+#   deploy/local/kafka.sh pause N | resume N       SIGSTOP / SIGCONT one node's JVM (failure tests: a hung broker whose
+#                                                  connections stay open and never answer, as a paused VM)
 #   deploy/local/kafka.sh bootstrap                print the bootstrap servers only
 #
 # Environment: KAFKA_LOCAL_DIR (default ./data/local: data in kafka-{0,1,2}, logs in logs/, pids and configs in run/),
@@ -26,7 +30,7 @@ HERE="$ROOT/deploy/local/kafka"
 HOST_OS="$(uname -s)"
 
 usage() { script_help "$0"; }
-USAGE="deploy/local/kafka.sh up [--timeout S] | down [--purge] | status | kill N | start N | bootstrap"
+USAGE="deploy/local/kafka.sh up [--timeout S] | down [--purge] | status | kill N | start N | stop N | pause N | resume N | bootstrap"
 
 # Starting nodes is Linux only (setsid, /proc, the Debian JDK): refuse elsewhere before anything is created. Stopping
 # and status work on any host.
@@ -72,6 +76,13 @@ node_pid() {
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   cmd="$(command_line "$pid")"
   [[ "$cmd" == *"kafka.Kafka $(config_file "$1")"* ]] && echo "$pid"
+}
+
+# True when process $1 is stopped (SIGSTOP): ps's state starts with T on Linux (procps) and macOS alike.
+is_paused() {
+  local state
+  state="$(ps -o stat= -p "$1" 2>/dev/null || true)"
+  [[ "${state# }" == T* ]]
 }
 
 require_java() {
@@ -173,6 +184,8 @@ wait_ready() {
 stop_node() {
   local n="$1" pid i
   pid="$(node_pid "$n")" || { rm -f "$(pid_file "$n")"; return 0; }
+  # A paused JVM would hold SIGTERM pending until the timeout below forces it: let it run its shutdown.
+  kill -CONT "$pid" 2>/dev/null || true
   kill -TERM "$pid" 2>/dev/null || true
   # Controlled shutdown moves leadership away first; give it time before forcing.
   for ((i = 0; i < 600; i++)); do
@@ -199,7 +212,7 @@ cmd_up() {
   require_java
   warn_ephemeral_ports
   check_ports_free ${NODES[@]+"${NODES[@]}"}
-  for n in ${NODES[@]+"${NODES[@]}"}; do start_node "$n"; done
+  for n in ${NODES[@]+"${NODES[@]}"}; do resume_node "$n"; start_node "$n"; done
   wait_ready "$timeout"
   echo "bootstrap: $(bootstrap)"
 }
@@ -235,10 +248,31 @@ cmd_down() {
   fi
 }
 
+# SIGSTOP: the JVM keeps its sockets open and its clients' connections established, but answers nothing, and its
+# peers see no heartbeat: what a hung broker looks like from outside, unlike kill, whose connections are refused.
+pause_node() {
+  local n="$1" pid
+  pid="$(node_pid "$n")" || die "node $n is not running"
+  kill -STOP "$pid"
+  log "node $n: paused (pid $pid)"
+}
+
+resume_node() {
+  local n="$1" pid
+  pid="$(node_pid "$n")" || return 0
+  is_paused "$pid" || return 0
+  kill -CONT "$pid"
+  log "node $n: resumed (pid $pid)"
+}
+
 cmd_status() {
   local n pid
   for n in ${NODES[@]+"${NODES[@]}"}; do
     if pid="$(node_pid "$n")"; then
+      if is_paused "$pid"; then
+        echo "kafka-$n: paused (pid $pid) 127.0.0.1:$(broker_port "$n") data $(data_dir "$n")"
+        continue
+      fi
       echo "kafka-$n: running (pid $pid) 127.0.0.1:$(broker_port "$n") data $(data_dir "$n")"
     else
       echo "kafka-$n: stopped"
@@ -262,6 +296,9 @@ main() {
     bootstrap) bootstrap ;;
     kill) n="$(node_arg "${1:-}")"; pid="$(node_pid "$n")" && kill -KILL "$pid" && log "node $n: killed (pid $pid)" ;;
     start) n="$(node_arg "${1:-}")"; require_linux; require_java; check_ports_free "$n"; start_node "$n" ;;
+    stop) n="$(node_arg "${1:-}")"; stop_node "$n" ;;
+    pause) n="$(node_arg "${1:-}")"; pause_node "$n" ;;
+    resume) n="$(node_arg "${1:-}")"; node_pid "$n" >/dev/null || die "node $n is not running"; resume_node "$n" ;;
     -h|--help|help) usage ;;
     "") usage_error "no command given" "$USAGE" ;;
     *) usage_error "unknown command: $cmd" "$USAGE" ;;

@@ -42,6 +42,7 @@ contains() { grep -qF -- "$2" <<<"$1" || { echo "    '$2' not found in '${1:0:30
 json_is() { is "$(jq -c "$2" <<<"$1" 2>/dev/null)" "$3"; }  # json_is JSON FILTER EXPECTED
 differs() { [[ "$1" != "$2" ]] || { echo "    unchanged: '$1'" >&2; return 1; }; }
 pod_ready() { kc -n "$NS" wait --for=condition=Ready "pod/$1" --timeout=300s >/dev/null; }
+delete_pod() { kc -n "$NS" delete pod "$1" --wait=false >/dev/null; }
 rolled_out() { kc -n "$NS" rollout status "$1" --timeout=180s >/dev/null; }
 header_has() { grep -qiE "$1" <<<"$HEADERS" || { echo "    no header matching '$1'" >&2; return 1; }; }
 
@@ -76,22 +77,51 @@ wait_ready() {  # the Ingress answers and both services are ready
   return 1
 }
 
-create_topic() { http POST "/topic/$1"; expect_status 200 201; }
+# The seconds a 503 asks to wait (Retry-After), 2 when it names none, at most 10.
+retry_after() {
+  local s
+  s="$(awk 'tolower($0) ~ /^retry-after:/ { print; exit }' <<<"$HEADERS" | tr -dc '0-9')"
+  s="${s:-2}"
+  ((s <= 10)) || s=10
+  echo "$s"
+}
+# create_topic TOPIC: creates it through the seed route and asserts 200/201. While a broker restarts, the answer may be
+# 503 (too few brokers right now, with Retry-After) or 504 (no answer in time; the creation may still complete): the
+# seed route answers 200 for a topic that exists, so asking again, as a client should, is safe. Up to about a minute.
+create_topic() {
+  local i
+  for i in $(seq 1 20); do
+    http POST "/topic/$1"
+    [[ "$STATUS" == 503 || "$STATUS" == 504 ]] || break
+    echo "    POST /topic/$1: HTTP $STATUS (${BODY:0:200}); asking again" >&2
+    sleep "$(retry_after)"
+  done
+  expect_status 200 201
+}
 # produce_in_background TOPIC PREFIX N ACKED: N sends (PREFIX-1 ... PREFIX-N, one every 50 ms) in a background job
-# ($! is its pid); each one answered 200 is appended to ACKED.
+# ($! is its pid); each one answered 200 is appended to ACKED, any answer other than 200/201 (acknowledged) or
+# 503/504 (refused or timed out while a broker or producer fails) to ACKED.unexpected as 'VALUE STATUS' (000: no
+# answer at all).
 produce_in_background() {
   local t="$1" prefix="$2" n="$3" acked="$4"
   : > "$acked"
+  : > "$acked.unexpected"
   (
     local i status
     for i in $(seq 1 "$n"); do
       status="$(curl -s -K "$AUTH" -o /dev/null -w '%{http_code}' --max-time 20 -X POST --data-binary "$prefix-$i" \
         "$URL/message/$t")"
-      [[ "$status" == 200 || "$status" == 201 ]] && echo "$prefix-$i" >> "$acked"
+      case "$status" in
+        200|201) echo "$prefix-$i" >> "$acked" ;;
+        503|504) ;;
+        *) echo "$prefix-$i $status" >> "$acked.unexpected" ;;
+      esac
       sleep 0.05
     done
   ) &
 }
+# no_unexpected ACKED: produce_in_background's sends got no answer other than 200, 201, 503 or 504.
+no_unexpected() { is "$(tr '\n' ' ' <"$1.unexpected")" ""; }
 # read_back TOPIC OUT: reads TOPIC through the consumer (JSON batches) until it has nothing more; values into OUT.
 read_back() {
   local t="$1" out="$2" i
@@ -132,7 +162,7 @@ broker_node() { kc -n "$NS" get pod "kafka-$1" -o jsonpath='{.spec.nodeName}'; }
 check_replication() {
   echo "replication"
   local t="repl-$RUN_ID" desc nodes n
-  create_topic "$t" >/dev/null 2>&1
+  check "setup: create $t" create_topic "$t"
   http GET "/topics/$t"
   check "GET /topics/$t: 200" expect_status 200
   desc="$BODY"
@@ -242,8 +272,9 @@ check_failover() {
 failover_round() {  # failover_round leader|follower TOPIC ACKED_FILE
   local role="$1" t="$2" acked="$3" got="$TMP/got-$1" leader victim i n=200 status pid files_before files_after lost
   local uid_before acked_count success
-  create_topic "$t" >/dev/null
+  check "setup: create $t" create_topic "$t"
   http GET "/topics/$t"
+  check "setup: GET /topics/$t: 200" expect_status 200
   leader="$(jq -r '.partitions[0].leader' <<<"$BODY")"
   if [[ "$role" == leader ]]; then victim="kafka-${leader:-0}"
   else victim="kafka-$(( (${leader:-0} + 1) % 3 ))"
@@ -253,11 +284,11 @@ failover_round() {  # failover_round leader|follower TOPIC ACKED_FILE
   produce_in_background "$t" m "$n" "$acked"
   pid=$!
   sleep 3
-  kc -n "$NS" delete pod "$victim" --wait=false >/dev/null
-  echo "    deleted $victim (leader was kafka-$leader) while producing"
+  check "delete pod $victim (leader was kafka-$leader) while producing" delete_pod "$victim"
   wait "$pid"
   acked_count="$(wc -l < "$acked" | tr -d ' ')"
   success="$(ratio "$acked_count" "$n")"
+  check "$role down: every send answered 200, 503 or 504" no_unexpected "$acked"
   check "$role down: most requests were answered 200 ($acked_count/$n, $success%)" test "$acked_count" -ge $((n / 2))
   kc -n "$NS" rollout status statefulset/kafka --timeout=300s >/dev/null 2>&1
   check "$victim is back and ready" pod_ready "$victim"
@@ -307,8 +338,10 @@ check_producer_replicas() {
   check "$want producer replicas running" is "$(grep -c . <<<"$ips")" "$want"
   check "a PodDisruptionBudget keeps one producer up" \
     is "$(kc -n "$NS" get pdb producer -o jsonpath='{.spec.minAvailable}' 2>/dev/null)" 1
-  create_topic "$t" >/dev/null
-  for i in $(seq 1 20); do send "$t" "spread-$i" >/dev/null; done
+  check "setup: create $t" create_topic "$t"
+  count=0
+  for i in $(seq 1 20); do send "$t" "spread-$i" 2>/dev/null && count=$((count + 1)); done
+  check "setup: 20 sends to $t answered 200" is "$count" 20
   sleep 2  # the access log is written after the answer
   backends="$(traefik_log | grep -F "POST /message/$t" | grep -oE '"http://[0-9.]+:8070"' | sort -u | tr '\n' ' ')"
   for ip in $ips; do
@@ -321,10 +354,10 @@ check_producer_replicas() {
   pid=$!
   sleep 3
   victim="$(kc -n "$NS" get pods -l app.kubernetes.io/name=producer -o jsonpath='{.items[0].metadata.name}')"
-  kc -n "$NS" delete pod "$victim" --wait=false >/dev/null
-  echo "    deleted producer pod $victim while producing"
+  check "delete producer pod $victim while producing" delete_pod "$victim"
   wait "$pid"
   count="$(wc -l < "$acked" | tr -d ' ')"
+  check "a producer replica down: every send answered 200, 503 or 504" no_unexpected "$acked"
   check "a producer replica down: most requests answered 200 ($count/$n, $(ratio "$count" "$n")%)" \
     test "$count" -ge $((n * 9 / 10))
   read_back "$t" "$got"
@@ -386,8 +419,10 @@ check_persistence() {
   # The setup's own answers are checked: a creation that timed out must not pass for a lost committed position.
   check "setup: create $t" create_topic "$t"
   for i in 0 1 2 3 4; do check "setup: send 'kept $i' to $t" send "$t" "kept $i"; done
-  http GET "/$t"; http GET "/$t"
-  check "before: read offsets 0 and 1 of $t" matches "$BODY" "offset: 1 *"
+  http GET "/$t"
+  check "before: read offset 0 of $t" matches "$STATUS $BODY" "200 offset: 0 *kept 0*"
+  http GET "/$t"
+  check "before: read offset 1 of $t" matches "$STATUS $BODY" "200 offset: 1 *kept 1*"
   # The consumer commits after each reply; give the commit a moment to reach the brokers.
   sleep 3
   # shellcheck disable=SC2086 # DOWN_ARGS and DEPLOY_ARGS are lists of options
@@ -395,19 +430,21 @@ check_persistence() {
   check "no kind cluster left" is "$(kind get clusters 2>/dev/null | grep -cx "${KIND_CLUSTER_NAME:-kok-test}")" 0
   # shellcheck disable=SC2086
   check "./deploy.sh up again" ./deploy.sh up ${DEPLOY_ARGS:-}
-  wait_ready
+  check "after: the gateway answers /healthz" wait_ready
   http GET /topics
+  check "after: GET /topics: 200" expect_status 200
   check "after: topic $t is still listed" contains "$BODY" "$t"
   check "after: topic walk-$RUN_ID is still listed" contains "$BODY" "walk-$RUN_ID"
   http GET "/$t"
   check "after: the next read of $t is offset 2 (committed position kept)" matches "$STATUS $BODY" "200 offset: 2 *kept 2*"
   http GET "/$t"
-  check "after: then offset 3" matches "$BODY" "offset: 3 *"
+  check "after: then offset 3" matches "$STATUS $BODY" "200 offset: 3 *kept 3*"
   # The failover topic's log outlived the cluster too: a new record lands after every message acknowledged there.
   if [[ -s "$TMP/acked" ]]; then
     local acked
     acked="$(wc -l < "$TMP/acked")"
     http POST "/topics/fail-$RUN_ID/messages" --data-binary after
+    check "after: a send to fail-$RUN_ID: 200" expect_status 200 201
     check "after: fail-$RUN_ID still holds its $acked acknowledged messages (next offset $(jq -r '.offsets[0].offset' \
       <<<"$BODY" 2>/dev/null))" json_is "$BODY" ".offsets[0].offset >= $acked" true
   fi

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <set>
@@ -11,6 +12,7 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include "kok/kafka/creation_failure.hpp"
 #include "kok/kafka/error.hpp"
 #include "kok/kafka/topic_name.hpp"
 #include "rdkafka_handles.hpp"
@@ -67,7 +69,16 @@ struct Admin::Impl {
   // Names confirmed missing by a topic-specific request, and when: the only source of a cached "no" (a topic list
   // from a lagging broker is not).
   std::map<std::string, Clock::time_point, std::less<>> missing;
+  // The most brokers any metadata answer listed: how big this cluster has been, so a creation refused for lack of
+  // brokers can be told apart from a replication factor it never had (creation_failure.hpp).
+  std::atomic<int> brokers_seen{0};
   boost::asio::thread_pool pool;
+
+  void saw_brokers(int count) {
+    int seen = brokers_seen.load();
+    while (count > seen && !brokers_seen.compare_exchange_weak(seen, count)) {
+    }
+  }
 
   Impl(const ConfigMap& config, Options opts)
       : options(opts), rk(detail::make_client(RD_KAFKA_PRODUCER, detail::make_conf(config))),
@@ -175,7 +186,9 @@ Result<TopicCreation> Admin::create_topic(const NewTopic& topic) {
   rd_kafka_CreateTopics(rk, topics, 1, options.get(), queue.get());
   auto ev = wait_event(queue.get(), impl_->options.request_timeout);
   const rd_kafka_CreateTopics_result_t* res = ev ? rd_kafka_event_CreateTopics_result(ev.get()) : nullptr;
-  if (res == nullptr || rd_kafka_event_error(ev.get())) return event_failure<TopicCreation>(ev.get());
+  if (res == nullptr || rd_kafka_event_error(ev.get())) {
+    return creation_failure(topic, event_failure<TopicCreation>(ev.get()));
+  }
   std::size_t count = 0;
   const rd_kafka_topic_result_t** results = rd_kafka_CreateTopics_result_topics(res, &count);
   if (count < 1) return R::failure(make_kafka_error(RD_KAFKA_RESP_ERR__FAIL), "empty CreateTopics result");
@@ -186,7 +199,7 @@ Result<TopicCreation> Admin::create_topic(const NewTopic& topic) {
   }
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     const char* why = rd_kafka_topic_result_error_string(results[0]);
-    return R::failure(detail::to_error(err), why != nullptr ? why : "");
+    return creation_failure(topic, R::failure(detail::to_error(err), why != nullptr ? why : ""));
   }
   impl_->remember_created(topic.name);
   if (!wait_until_visible(topic.name)) {
@@ -194,6 +207,17 @@ Result<TopicCreation> Admin::create_topic(const NewTopic& topic) {
                  impl_->options.visible_timeout.count());
   }
   return R::success(TopicCreation::created);
+}
+
+Result<TopicCreation> Admin::creation_failure(const NewTopic& topic, Result<TopicCreation> failed) {
+  // A process that has not asked for metadata yet (the first request after a start) learns the cluster's size now.
+  if (failed.error == make_kafka_error(RD_KAFKA_RESP_ERR_INVALID_REPLICATION_FACTOR) &&
+      impl_->brokers_seen.load() < topic.replication_factor) {
+    (void)cluster_info();
+  }
+  auto explained =
+      explain_creation_failure(failed.error, failed.reason, topic.replication_factor, impl_->brokers_seen.load());
+  return Result<TopicCreation>::failure(explained.error, std::move(explained.reason));
 }
 
 bool Admin::wait_until_visible(std::string_view name) {
@@ -243,6 +267,7 @@ Result<std::vector<PartitionInfo>> Admin::partitions_once(std::string_view name)
   const std::string topic{name};
   auto md = detail::fetch_metadata(impl_->rk.get(), topic.c_str(), impl_->options.request_timeout);
   if (!md) return R::failure(md.error, md.reason);
+  impl_->saw_brokers(md.value->broker_cnt);
   const rd_kafka_metadata_topic_t& t = md.value->topics[0];
   std::vector<PartitionInfo> out;
   out.reserve(static_cast<std::size_t>(t.partition_cnt));
@@ -306,6 +331,7 @@ Result<std::vector<std::string>> Admin::list_topics() {
   using R = Result<std::vector<std::string>>;
   auto md = detail::fetch_metadata(impl_->rk.get(), nullptr, impl_->options.request_timeout);
   if (!md) return R::failure(md.error, md.reason);
+  impl_->saw_brokers(md.value->broker_cnt);
   std::vector<std::string> names;
   for (int i = 0; i < md.value->topic_cnt; ++i) {
     const auto& t = md.value->topics[i];
@@ -370,6 +396,7 @@ Result<ClusterInfo> Admin::cluster_info() {
       rd_kafka_metadata(impl_->rk.get(), 0, nullptr, &raw, detail::to_timeout_ms(impl_->options.request_timeout));
   detail::MetadataPtr md{raw};
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return R::failure(detail::to_error(err));
+  impl_->saw_brokers(md->broker_cnt);
   ClusterInfo info;
   for (int i = 0; i < md->broker_cnt; ++i) {
     info.brokers.push_back(BrokerInfo{md->brokers[i].id, md->brokers[i].host, md->brokers[i].port});

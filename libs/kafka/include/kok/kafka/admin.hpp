@@ -101,6 +101,8 @@ class Admin {
 
   // Blocking API (never from an io thread).
   // Returns once the topic is visible (Options::visible_timeout) — or, past that budget, created but not yet visible.
+  // Too few brokers right now for a replication factor this cluster has had brokers for is ErrorKind::unavailable,
+  // not invalid_request; a timeout's reason says the creation may still complete (creation_failure.hpp).
   Result<TopicCreation> create_topic(const NewTopic& topic);
   Result<TopicDescription> describe_topic(std::string_view name);   // unknown topic → ErrorKind::unknown_topic
   Result<std::vector<PartitionInfo>> partitions(std::string_view name);  // metadata only, no configs
@@ -162,6 +164,7 @@ class Admin {
   Result<std::vector<PartitionInfo>> partitions_once(std::string_view name);
   Result<TopicDescription> describe_once(std::string_view name);
   bool wait_until_visible(std::string_view name);
+  Result<TopicCreation> creation_failure(const NewTopic& topic, Result<TopicCreation> failed);
 
   template <typename T, typename Fn, typename CompletionToken>
   auto run_blocking(Fn fn, CompletionToken&& token) {
