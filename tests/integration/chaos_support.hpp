@@ -17,6 +17,7 @@ using Clock = std::chrono::steady_clock;
 struct Tally {
   std::atomic<long> attempts{0};
   std::atomic<long> ok{0};
+  std::atomic<long> retries{0};  // writers that retry: attempts after a message's first
   double ratio() const { return attempts == 0 ? 0.0 : static_cast<double>(ok) / static_cast<double>(attempts); }
 };
 

@@ -4,7 +4,9 @@
 // topic creations answer created, 503 with Retry-After or 504 saying the creation may still complete, never 400.
 // Runs serially: it fails brokers under every other test.
 //
-// Load: the writer kinds (kWriters: 8 plain writers on POST /message/{t}), one reader on GET /consumer/{t}?max=200
+// Load: the writer kinds (kWriters: 8 plain writers on POST /message/{t}; 4 that retry every failed or timed-out POST
+// with the same Idempotency-Key, alternating between two producer processes; 2 that retry the same body without a key,
+// to count what a retry costs without one), one reader on GET /consumer/{t}?max=200
 // (JSON), the baseline producer (acks=all, idempotent, the services' PRODUCE_TIMEOUT), a topic creator alternating the
 // two creation routes, and a watcher of both services' /readyz. Faults: kSchedule, in order, again and again, a few
 // seconds apart. KOK_CHAOS_SECONDS sets the length (default 60: one round of the schedule).
@@ -60,13 +62,20 @@ test_support::ServiceOptions service(const char* binary) {
   return options;
 }
 
+// A keyed request waits for its claim (at most 5 s) and, after an attempt whose outcome was unknown, for the
+// recovery's read of the topic (at most 5 s) before its own PRODUCE_TIMEOUT (docs/decisions.md, "Idempotency-Key").
+constexpr milliseconds kKeyedBudget = kProduceTimeout + 10s;
+
 // What every writer thread shares.
 struct WriterEnv {
   const test_support::ServiceProcess& producer;
+  const test_support::ServiceProcess& other_producer;  // a second replica: the keyed writers alternate
   const std::string& topic;
+  const std::string& run;  // unique per run: keys and values of this run only
   const std::atomic<bool>& stop;
   Acknowledged& acked;
   Durations& produces;
+  Durations& keyed_produces;
 };
 
 // A writer kind: `count` threads each running `run(env, tally, index)` until env.stop. Add a kind to kWriters.
@@ -98,7 +107,58 @@ void plain_writer(WriterEnv& env, Tally& tally, int index) {
   }
 }
 
-const std::vector<WriterKind> kWriters = {{"plain", 8, plain_writer}};
+// Sends `value` until it is acknowledged (or the test stops), each attempt on a fresh connection to one of the two
+// producers in turn, with the same Idempotency-Key when `key` is set; a 409 (the key's first attempt is still
+// unsettled) is retried a second later.
+void retry_until_acknowledged(WriterEnv& env, Tally& tally, const std::string& value, const std::string* key) {
+  ++tally.attempts;
+  for (int attempt = 0; !env.stop; ++attempt) {
+    const auto& producer = attempt % 2 == 0 ? env.producer : env.other_producer;
+    const auto started = Clock::now();
+    try {
+      test_support::Headers headers;
+      if (key != nullptr) headers.emplace_back("Idempotency-Key", "\"" + *key + "\"");
+      const auto status = producer.client(kKeyedBudget + 5s).post("/message/" + env.topic, value, headers).status;
+      (key != nullptr ? env.keyed_produces : env.produces).add(Clock::now() - started, key != nullptr ? kKeyedBudget : kProduceTimeout);
+      if (status == 200) {
+        ++tally.ok;
+        env.acked.add(value);
+        return;
+      }
+    } catch (const std::exception&) {
+      (key != nullptr ? env.keyed_produces : env.produces).add(Clock::now() - started, key != nullptr ? kKeyedBudget : kProduceTimeout);
+    }
+    ++tally.retries;
+    std::this_thread::sleep_for(1s);
+  }
+}
+
+void keyed_writer(WriterEnv& env, Tally& tally, int index) {
+  for (long n = 0; !env.stop; ++n) {
+    const std::string id = env.run + "-keyed-" + std::to_string(index) + "-" + std::to_string(n);
+    retry_until_acknowledged(env, tally, id, &id);
+  }
+}
+
+void unkeyed_retrier(WriterEnv& env, Tally& tally, int index) {
+  for (long n = 0; !env.stop; ++n) {
+    retry_until_acknowledged(env, tally, env.run + "-retried-" + std::to_string(index) + "-" + std::to_string(n), nullptr);
+  }
+}
+
+const std::vector<WriterKind> kWriters = {
+    {"plain", 8, plain_writer}, {"keyed", 4, keyed_writer}, {"retried-without-key", 2, unkeyed_retrier}};
+
+// How many values written by writers of `marker` ("-keyed-") are in the log more than once.
+long written_twice(const std::vector<Record>& log, const std::string& marker) {
+  std::map<std::string, int> count;
+  for (const auto& r : log) {
+    if (r.value.find(marker) != std::string::npos) ++count[r.value];
+  }
+  long twice = 0;
+  for (const auto& [value, n] : count) twice += n > 1 ? 1 : 0;
+  return twice;
+}
 
 // Reads batches into `seen` until `reading` turns false.
 void read_until(const test_support::ServiceProcess& consumer, const std::string& topic, const std::atomic<bool>& reading,
@@ -160,16 +220,19 @@ TEST(Chaos, BrokersFailingOneAtATimeLoseNothingHangNothingAndRefuseOnlyWhatKafka
   ASSERT_TRUE(eventually([&] { auto i = describe(admin.get(), topic); return !i.partitions.empty() && i.partitions[0].isr.size() == 3; }, 20s));
 
   test_support::ServiceProcess producer(service(KOK_PRODUCER_BINARY));
+  test_support::ServiceProcess other_producer(service(KOK_PRODUCER_BINARY));
   test_support::ServiceProcess consumer(service(KOK_CONSUMER_BINARY));
   std::atomic<bool> stop{false};
   Acknowledged acked;
   Durations produces{1s};
   Durations reads{1s};
+  Durations keyed_produces{1s};
   std::vector<Tally> writer_tallies(kWriters.size());
   Tally baseline;
   std::set<std::string> seen;  // reader thread only until joined
   std::atomic<long> duplicates{0};
-  WriterEnv env{producer, topic, stop, acked, produces};
+  const std::string run = unique_topic("run");
+  WriterEnv env{producer, other_producer, topic, run, stop, acked, produces, keyed_produces};
 
   std::vector<std::thread> threads;
   for (std::size_t k = 0; k < kWriters.size(); ++k) {
@@ -281,6 +344,8 @@ TEST(Chaos, BrokersFailingOneAtATimeLoseNothingHangNothingAndRefuseOnlyWhatKafka
   for (const auto& r : log) in_log.insert(r.value);
   long lost_in_kafka = 0;
   for (const auto& v : all_acked) lost_in_kafka += in_log.count(v) == 0 ? 1 : 0;
+  const long keyed_twice = written_twice(log, run + "-keyed-");
+  const long unkeyed_twice = written_twice(log, run + "-retried-");
 
   const Tally& plain = writer_tallies[0];
   const double relative = baseline.ratio() == 0.0 ? 0.0 : plain.ratio() / baseline.ratio();
@@ -288,7 +353,7 @@ TEST(Chaos, BrokersFailingOneAtATimeLoseNothingHangNothingAndRefuseOnlyWhatKafka
             << " stops, " << done[Fault::pause] << " pauses of " << kPauseHold.count() / 1000 << " s;";
   for (std::size_t k = 0; k < kWriters.size(); ++k) {
     std::cout << " HTTP " << kWriters[k].name << " writes " << writer_tallies[k].ok << "/" << writer_tallies[k].attempts
-              << " ok (" << 100.0 * writer_tallies[k].ratio() << "%),";
+              << " ok (" << 100.0 * writer_tallies[k].ratio() << "%, " << writer_tallies[k].retries << " retries),";
   }
   std::cout << " raw librdkafka " << baseline.ok << "/" << baseline.attempts << " ok (" << 100.0 * baseline.ratio()
             << "%), relative " << 100.0 * relative << "%; acknowledged " << all_acked.size() << ", not served " << lost
@@ -298,12 +363,19 @@ TEST(Chaos, BrokersFailingOneAtATimeLoseNothingHangNothingAndRefuseOnlyWhatKafka
             << " ms + 1 s, over " << reads.over_budget() << "); /readyz not ready " << producer_ready.not_ready << "/"
             << producer_ready.samples << " producer, " << consumer_ready.not_ready << "/" << consumer_ready.samples
             << " consumer, longest answer " << std::max(producer_ready.answers.longest_ms(), consumer_ready.answers.longest_ms())
-            << " ms; creations " << creations.count(CreationAnswer::created) << " created, "
+            << " ms; keyed: written twice " << keyed_twice << ", longest " << keyed_produces.longest_ms()
+            << " ms (budget " << kKeyedBudget.count() << " ms + 1 s, over " << keyed_produces.over_budget()
+            << "); retried without a key: written twice " << unkeyed_twice << "; creations " << creations.count(CreationAnswer::created) << " created, "
             << creations.count(CreationAnswer::unavailable) << " 503, " << creations.count(CreationAnswer::timed_out)
             << " 504, " << creations.count(CreationAnswer::wrong) << " wrong, longest " << creation_times.longest_ms()
             << " ms\n";
   EXPECT_EQ(lost_in_kafka, 0);
   EXPECT_EQ(lost, 0);
+  // Retried with its Idempotency-Key, on either replica, while brokers fail: each message is in Kafka once.
+  EXPECT_EQ(keyed_twice, 0);
+  EXPECT_GT(writer_tallies[1].ok, 0);
+  EXPECT_EQ(keyed_produces.over_budget(), 0) << "keyed produces outlived their budget; longest "
+                                             << keyed_produces.longest_ms() << " ms";
   EXPECT_GT(plain.ok, 0);
   EXPECT_GE(relative, 0.9) << "the services refused writes the cluster would have taken";
   EXPECT_EQ(produces.over_budget(), 0) << "produces outlived PRODUCE_TIMEOUT by more than a second; longest "
@@ -320,6 +392,7 @@ TEST(Chaos, BrokersFailingOneAtATimeLoseNothingHangNothingAndRefuseOnlyWhatKafka
   EXPECT_GT(creations.count(CreationAnswer::created), 0);
   EXPECT_EQ(creations.wrong, "");
   EXPECT_EQ(producer.stop(), 0);
+  EXPECT_EQ(other_producer.stop(), 0);
   EXPECT_EQ(consumer.stop(), 0);
 }
 

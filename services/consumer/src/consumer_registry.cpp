@@ -40,7 +40,16 @@ ConsumerRegistry::ConsumerRegistry(RegistryOptions options, boost::asio::any_io_
 ConsumerRegistry::~ConsumerRegistry() { close_all(); }
 
 boost::asio::awaitable<Lease> ConsumerRegistry::acquire(std::string topic) {
-  // Served from the Admin's metadata cache on the hot path; a miss costs one metadata request off the io threads.
+  // A topic being read needs no existence check: its consumer learns of a deletion itself (failed()). Asking would put
+  // a metadata request on every read once the cache's answer is old, and a hung broker holds one for the whole
+  // KAFKA_REQUEST_TIMEOUT (reads of 5 s in the chaos test while a broker was paused).
+  {
+    std::lock_guard lock{mutex_};
+    if (const auto it = consumers_.find(topic); !closed_ && it != consumers_.end() && !it->second->failed()) {
+      co_return Lease{it->second};
+    }
+  }
+  // Opening: served from the Admin's metadata cache when fresh; a miss costs one metadata request off the io threads.
   const auto exists = co_await admin_.async_topic_exists(topic, boost::asio::use_awaitable);
   service::throw_if_kafka_error(exists);
   // The Admin confirms a "no" with a topic-specific request: a topic created a moment ago is not refused.
