@@ -38,10 +38,10 @@ std::vector<std::string> PrefetchBudget::to_pause(const std::vector<TopicPrefetc
   std::vector<Candidate> over;
   for (const auto& t : topics) {
     const auto c = cost(t);
-    if (c > fair) over.push_back({&t, c});
+    if (c > fair && !t.wanted) over.push_back({&t, c});
   }
   std::sort(over.begin(), over.end(), [](const Candidate& a, const Candidate& b) {
-    if (a.topic->wanted != b.topic->wanted) return !a.topic->wanted;
+    if (a.topic->last_used != b.topic->last_used) return a.topic->last_used < b.topic->last_used;
     return a.cost > b.cost;
   });
   std::vector<std::string> out;

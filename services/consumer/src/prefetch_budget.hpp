@@ -7,10 +7,12 @@
 // topic opened earlier, so the registry also looks at what every topic holds, as this class estimates it from the
 // queued message count (librdkafka keeps ~300 B of its own per message, beside the payload), and pauses fetching of
 // the topics that hold more than their share while the sum is over the budget: a pause drops that topic's queue, and
-// its next read resumes fetching where the reader is. Topics nobody is waiting on go first.
+// its next read resumes fetching where the reader is. The topics read least recently go first; a topic a request is
+// waiting on is never paused (its queue is empty anyway, or the request would have been served).
 //
 // Pure: the caller reads the queues and applies the decisions; unit-tested alone.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -33,6 +35,7 @@ struct TopicPrefetch {
   std::size_t average_bytes = 0;    // key + value per message read so far (0 before the first)
   bool paused = false;              // fetching paused by the budget: holds nothing
   bool wanted = false;              // a request is waiting for its messages
+  std::chrono::steady_clock::time_point last_used{};
 };
 
 class PrefetchBudget {
@@ -57,8 +60,8 @@ class PrefetchBudget {
   [[nodiscard]] PrefetchLimits limits(std::size_t open_topics) const;
   // Estimated bytes a topic holds.
   [[nodiscard]] std::uint64_t cost(const TopicPrefetch& topic) const;
-  // Topics to pause now so that the sum comes back within the budget: only topics over their share, those nobody
-  // waits on first, then the largest excess first.
+  // Topics to pause now so that the sum comes back within the budget: only topics over their share and not waited on,
+  // the least recently used first.
   [[nodiscard]] std::vector<std::string> to_pause(const std::vector<TopicPrefetch>& topics) const;
 
   [[nodiscard]] const Options& options() const noexcept { return options_; }

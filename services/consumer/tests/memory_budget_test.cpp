@@ -25,7 +25,7 @@ constexpr std::int64_t deployment_limit = 256LL << 20;
 constexpr int topics = 64;
 // Enough that the prefetch of every topic without a budget (~400 B resident per message) exceeds the limit on its
 // own, few enough to produce in seconds.
-constexpr int backlog = 16'000;
+constexpr int backlog = 12'000;
 constexpr std::size_t value_size = 100;
 constexpr int batch = 1000;
 constexpr int rounds = 4;
@@ -63,40 +63,45 @@ class MemoryBudget : public ConsumerE2E {
                                });
       }
     }
-    ASSERT_FALSE(producer.flush(60s));
+    ASSERT_FALSE(producer.flush(90s));
     ASSERT_EQ(done->load(), topics * backlog);
     ASSERT_EQ(failed->load(), 0);
   }
 };
 
 TEST_F(MemoryBudget, EveryTopicBackloggedStaysUnderTheDeploymentLimit) {
+  const auto started = std::chrono::steady_clock::now();
   std::vector<std::string> names;
   for (int t = 0; t < topics; ++t) names.push_back(make_topic("mem" + std::to_string(t)));
   produce_backlogs(names);
+  const auto produced = std::chrono::steady_clock::now();
 
   auto service = start_service({{"CONSUMER_MAX_TOPICS", std::to_string(topics)}});
   auto http = service->client(30s);
   const test_support::Headers json{{"Accept", "application/json"}};
   std::int64_t peak_rss = 0;
+  std::vector<int> next(topics, 0);  // per topic, the index of the next message it must answer with
   for (int round = 0; round < rounds; ++round) {
     for (int t = 0; t < topics; ++t) {
       const auto& topic = names[static_cast<std::size_t>(t)];
       const auto res = http.get("/consumer/" + topic + "?max=" + std::to_string(batch) + "&wait=20s", json);
       ASSERT_EQ(res.status, 200U) << topic << ": " << res.body;
       const auto records = nlohmann::json::parse(res.body);
-      // Each answer starts where the last one ended: the whole batch, in order, nothing skipped or repeated.
+      // Each answer starts where the last one ended: in order, nothing skipped or repeated.
       ASSERT_FALSE(records.empty()) << topic;
-      const auto first = round * batch;
-      for (std::size_t i = 0; i < records.size(); ++i) {
-        const auto index = first + static_cast<int>(i);
-        ASSERT_EQ(records[i]["offset"].get<std::int64_t>(), index) << topic;
-        ASSERT_EQ(records[i]["value"].get<std::string>(), value_for(t, index)) << topic;
+      for (const auto& record : records) {
+        auto& index = next[static_cast<std::size_t>(t)];
+        ASSERT_EQ(record["offset"].get<std::int64_t>(), index) << topic;
+        ASSERT_EQ(record["value"].get<std::string>(), value_for(t, index)) << topic;
+        ++index;
       }
-      ASSERT_EQ(records.size(), static_cast<std::size_t>(batch)) << topic << " round " << round;
       peak_rss = std::max(peak_rss, status_bytes(service->pid(), "VmRSS"));
     }
   }
   const auto hwm = status_bytes(service->pid(), "VmHWM");
+  std::cout << "backlogs produced in " << std::chrono::duration_cast<std::chrono::seconds>(produced - started).count()
+            << " s, read in " << std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
+            produced).count() << " s\n";
   std::cout << "consumer with " << topics << " backlogged topics open: peak resident " << (hwm >> 20)
             << " MiB (highest sampled " << (peak_rss >> 20) << " MiB), limit " << (deployment_limit >> 20) << " MiB\n";
   EXPECT_GT(hwm, 0);

@@ -15,12 +15,17 @@ PrefetchBudget budget_of(std::uint64_t bytes) {
   return PrefetchBudget{o};
 }
 
-TopicPrefetch topic(std::string name, std::size_t queued, std::size_t average, bool wanted = false) {
+std::chrono::steady_clock::time_point at(int seconds) {
+  return std::chrono::steady_clock::time_point{} + std::chrono::seconds{seconds};
+}
+
+TopicPrefetch topic(std::string name, std::size_t queued, std::size_t average,
+                    std::chrono::steady_clock::time_point last_used = {}) {
   TopicPrefetch t;
   t.topic = std::move(name);
   t.queued_messages = queued;
   t.average_bytes = average;
-  t.wanted = wanted;
+  t.last_used = last_used;
   return t;
 }
 
@@ -61,27 +66,27 @@ TEST(PrefetchBudget, WithinTheBudgetNothingIsPaused) {
   EXPECT_TRUE(b.to_pause({topic("hot", 9000, 100), topic("a", 10, 100), topic("b", 0, 0)}).empty());
 }
 
-TEST(PrefetchBudget, OverTheBudgetPausesIdleTopicsOverTheirShareFirst) {
+TEST(PrefetchBudget, OverTheBudgetPausesTheLeastRecentlyUsedOverTheirShare) {
   const auto b = budget_of(4 * MiB);  // share of each of 4: 1 MiB
-  const std::vector<TopicPrefetch> topics{
-      topic("wanted-big", 5000, 100, true),  // 2.0 MB, a reader waits on it
-      topic("idle-big", 4000, 100),          // 1.6 MB
-      topic("idle-small", 2000, 100),        // 0.8 MB: within its share
-      topic("idle-mid", 3000, 100),          // 1.2 MB
+  std::vector<TopicPrefetch> topics{
+      topic("recent-big", 5000, 100, at(4)),  // 2.0 MB
+      topic("old-big", 4000, 100, at(1)),     // 1.6 MB
+      topic("oldest-small", 2000, 100, at(0)),  // 0.8 MB: within its share
+      topic("mid", 3000, 100, at(2)),         // 1.2 MB
   };
-  // Sum 5.6 MB > 4 MiB: pausing the idle topics over their share, largest first, is enough.
-  EXPECT_EQ(b.to_pause(topics), (std::vector<std::string>{"idle-big"}));
-  auto more = topics;
-  more[1].queued_messages = 2700;  // idle-big 1.08 MB: 5.08 MB in all, still over with only one paused
-  more[3].queued_messages = 2900;  // idle-mid 1.16 MB
-  more[0].queued_messages = 7000;  // wanted-big 2.8 MB
-  EXPECT_EQ(b.to_pause(more), (std::vector<std::string>{"idle-mid", "idle-big"}));
+  // Sum 5.6 MB > 4 MiB: pausing the least recently used topic over its share is enough.
+  EXPECT_EQ(b.to_pause(topics), (std::vector<std::string>{"old-big"}));
+  topics[1].queued_messages = 2700;  // old-big 1.08 MB
+  topics[0].queued_messages = 7000;  // recent-big 2.8 MB: 5.88 MB in all, one pause is not enough
+  EXPECT_EQ(b.to_pause(topics), (std::vector<std::string>{"old-big", "mid"}));
 }
 
-TEST(PrefetchBudget, AWantedTopicIsPausedWhenIdleOnesAreNotEnough) {
+TEST(PrefetchBudget, ATopicARequestWaitsOnIsNeverPaused) {
   const auto b = budget_of(2 * MiB);
-  EXPECT_EQ(b.to_pause({topic("wanted", 9000, 100, true), topic("idle", 100, 100)}),
-            (std::vector<std::string>{"wanted"}));
+  auto waited_on = topic("waited-on", 9000, 100, at(0));
+  waited_on.wanted = true;
+  EXPECT_EQ(b.to_pause({waited_on, topic("other", 6000, 100, at(5))}), (std::vector<std::string>{"other"}));
+  EXPECT_TRUE(b.to_pause({waited_on, topic("small", 100, 100, at(5))}).empty());
 }
 
 TEST(PrefetchBudget, PausedTopicsCountNothing) {
