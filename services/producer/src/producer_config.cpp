@@ -21,4 +21,8 @@ void add_producer_options(service::Options& options, ProducerConfig& config) {
            [&config](std::string_view v) { config.topic_visible_timeout = service::parse_positive_duration(v); });
 }
 
+std::size_t local_queue_kbytes(std::optional<std::uint64_t> memory_limit) {
+  return memory_limit.value_or(std::uint64_t{256} << 20) / 4 / 1024;
+}
+
 }  // namespace kok::producer
