@@ -165,7 +165,14 @@ void TopicConsumer::pause_prefetch() {
   for (std::size_t i = 0, n = consumer_->queued_messages(); i < n && !stash_; ++i) {
     auto polled = consumer_->poll();
     if (polled && !polled.value) break;
-    if (polled) stash_ = std::move(polled.value);
+    if (polled) {
+      stash_ = std::move(polled.value);
+    } else if (kafka::is_unknown_topic(polled.error)) {  // deleted under us: as take_locked() would
+      state_ = State::failed;
+      error_ = polled.error;
+      error_reason_ = polled.reason;
+      break;
+    }
   }
   spdlog::debug("topic '{}': prefetch dropped for the memory budget", options_.topic);
 }
