@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "consumer_e2e.hpp"
+#include "kok/kafka/config.hpp"
+#include "kok/kafka/consumer.hpp"
 
 namespace kok::consumer::e2e {
 namespace {
@@ -75,6 +77,13 @@ TEST_F(Browse, FromBeginningOffsetTimeAndEndThenTheGroupStillReadsFromZero) {
   EXPECT_EQ(end.status, 200U);
   EXPECT_EQ(end.body, "[]");
 
+  // Browsing committed nothing, neither for the service's group nor for the browse reader's own group name.
+  kafka::Consumer probe{kafka::consumer_config(bootstrap_, group_)};
+  for (const auto& group : {group_, group_ + ".browse"}) {
+    const auto committed = probe.group_offsets(group, 5s);
+    ASSERT_TRUE(committed) << committed.reason;
+    EXPECT_TRUE(committed.value.empty()) << group;
+  }
   // Browsing took nothing: the group's first read is still offset 0.
   const auto next = http.get("/" + topic);
   EXPECT_EQ(next.status, 200U);
