@@ -1,7 +1,9 @@
 // GET /consumer/{t}/records — browsing a topic takes nothing from the service's group.
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <fstream>
 #include <future>
 #include <thread>
 
@@ -173,6 +175,52 @@ TEST_F(Browse, BadInputIsA400WithItsReasonAndAMissingTopicA404) {
   const auto missing = http.get("/consumer/" + test_support::unique_topic("nope") + "/records");
   EXPECT_EQ(missing.status, 404U);
   EXPECT_EQ(missing.body, "topic does not exist\n");
+}
+
+}  // namespace
+}  // namespace kok::consumer::e2e
+
+namespace kok::consumer::e2e {
+namespace {
+
+int threads_of(pid_t pid) {
+  std::ifstream status{"/proc/" + std::to_string(pid) + "/status"};
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
+  }
+  return -1;
+}
+
+// A follower whose client left must not keep its reader (librdkafka's threads and connections): its wait ends at once.
+TEST_F(Browse, AFollowerThatLeftReleasesItsReader) {
+  const auto topic = make_topic("left");
+  produce(topic, "one");
+  auto service = start_service();
+  auto http = service->client();
+  ASSERT_EQ(http.get("/consumer/" + topic + "/records").status, 200U);  // a reader opened and closed once
+  const auto settle = [&](int expected) {
+    int now = threads_of(service->pid());
+    for (int i = 0; i < 100 && now != expected; ++i) {
+      std::this_thread::sleep_for(50ms);
+      now = threads_of(service->pid());
+    }
+    return now;
+  };
+  std::this_thread::sleep_for(500ms);
+  const int baseline = threads_of(service->pid());
+  ASSERT_GT(baseline, 0);
+
+  // The client reads the first event, then closes its connection; meanwhile the reader's threads are counted.
+  auto reading = std::async(std::launch::async, [&] {
+    auto follower = service->client();
+    return follower.read_events("/consumer/" + topic + "/records", 1, {{"Accept", "text/event-stream"}});
+  });
+  int following = baseline;
+  while (reading.wait_for(10ms) != std::future_status::ready) following = std::max(following, threads_of(service->pid()));
+  ASSERT_EQ(reading.get().size(), 1U);
+  EXPECT_GT(following, baseline) << "the follower's reader had threads of its own";
+  EXPECT_EQ(settle(baseline), baseline) << "the reader was not released within 5 s of the client leaving";
 }
 
 }  // namespace
