@@ -6,7 +6,7 @@
 // without blocking and sleeps on a timer between polls, so an io thread never waits and a client that leaves ends
 // the wait at once.
 //
-// JSON: up to ?max= records of each partition from ?from=, ending at each partition's log end as it was when the
+// JSON: up to ?max= records of each partition (CONSUMER_MAX_BATCH in all) from ?from=, ending at each partition's log end as it was when the
 // request came (a snapshot: it never waits for new messages). Accept: text/event-stream: the same start, then
 // follows the topic as messages arrive, as Server-Sent Events (event id "partition:offset", data the JSON record).
 
@@ -149,15 +149,21 @@ struct OpenBrowse {
 };
 
 // Closes the reader on the blocking pool (close waits for its broker threads), whichever way the request ends.
-struct CloseOnPool {
-  boost::asio::any_io_executor pool;
-  std::shared_ptr<kafka::Consumer> reader;
-  CloseOnPool(boost::asio::any_io_executor p, std::shared_ptr<kafka::Consumer> r) : pool(std::move(p)), reader(std::move(r)) {}
+class CloseOnPool {
+ public:
+  CloseOnPool(boost::asio::any_io_executor pool, std::shared_ptr<kafka::Consumer> reader)
+      : pool_(std::move(pool)), reader_(std::move(reader)) {}
   CloseOnPool(const CloseOnPool&) = delete;
   CloseOnPool& operator=(const CloseOnPool&) = delete;
-  ~CloseOnPool() {
-    if (reader) boost::asio::post(pool, [r = std::move(reader)] { r->close(); });
+  ~CloseOnPool() { release(); }
+  void release() {
+    if (reader_) boost::asio::post(pool_, [r = std::move(reader_)] { r->close(); });
+    reader_.reset();
   }
+
+ private:
+  boost::asio::any_io_executor pool_;
+  std::shared_ptr<kafka::Consumer> reader_;
 };
 
 struct BrowseParams {
@@ -245,15 +251,17 @@ bool snapshot_done(const kafka::Consumer& reader, const std::string& topic, cons
   return r.count >= max || r.next >= r.end || reader.position(topic, r.partition) >= r.end;
 }
 
+// Kept by the stream body; closes the reader also when the body never runs (the head could not be written).
 struct FollowState {
+  FollowState(ConsumerService& s, std::shared_ptr<kafka::Consumer> r, std::vector<PartitionRange> p)
+      : service(s), reader(std::move(r)), ranges(std::move(p)), closer(s.registry.blocking_executor(), reader) {}
   ConsumerService& service;
-  std::string topic;
   std::shared_ptr<kafka::Consumer> reader;
   std::vector<PartitionRange> ranges;
+  CloseOnPool closer;
 };
 
 boost::asio::awaitable<void> follow(std::shared_ptr<FollowState> state, http::EventStream& stream) {
-  const CloseOnPool closer{state->service.registry.blocking_executor(), state->reader};
   auto last_write = std::chrono::steady_clock::now();
   while (!stream.stopping()) {
     std::vector<kafka::Message> batch;
@@ -273,6 +281,7 @@ boost::asio::awaitable<void> follow(std::shared_ptr<FollowState> state, http::Ev
     }
     if (!co_await pause(stream.interruption(), follow_pause)) break;
   }
+  state->closer.release();  // now, not when the session lets go of the body
 }
 
 }  // namespace
@@ -293,22 +302,25 @@ boost::asio::awaitable<http::Response> browse_records(ConsumerService& service, 
   }
 
   if (following) {
-    // Named before it goes into the state (GCC 12 and brace-initialised temporaries: see stream.cpp).
-    auto state = std::make_shared<FollowState>(FollowState{service, topic, opened.reader, std::move(opened.ranges)});
+    auto state = std::make_shared<FollowState>(service, opened.reader, std::move(opened.ranges));
     co_return http::Response::event_stream([state](http::EventStream& stream) { return follow(state, stream); });
   }
 
   const CloseOnPool closer{pool, opened.reader};
   auto& reader = *opened.reader;
   auto& ranges = opened.ranges;
+  // ?max= is per partition, and an answer holds at most CONSUMER_MAX_BATCH records in all, as a batch read does: a
+  // topic of many partitions gives each an even share.
+  const auto share = service.settings.max_batch / std::max<std::size_t>(1, ranges.size());
+  const auto max = std::max<std::size_t>(1, std::min(params.max, share));
   std::vector<kafka::Message> records;
   const auto deadline = std::chrono::steady_clock::now() + snapshot_deadline;
   const auto all_done = [&] {
     return std::all_of(ranges.begin(), ranges.end(),
-                       [&](const PartitionRange& r) { return snapshot_done(reader, topic, r, params.max); });
+                       [&](const PartitionRange& r) { return snapshot_done(reader, topic, r, max); });
   };
   while (!all_done() && std::chrono::steady_clock::now() < deadline) {
-    drain(reader, ranges, params.max, SIZE_MAX, records);
+    drain(reader, ranges, max, SIZE_MAX, records);
     if (all_done()) break;
     if (!co_await pause(req.interruption(), snapshot_pause)) break;
   }
