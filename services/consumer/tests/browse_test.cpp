@@ -159,6 +159,21 @@ TEST_F(Browse, FollowsAsServerSentEvents) {
   EXPECT_EQ(http.get("/" + topic).body, "offset: 0 key:  value: before");
 }
 
+TEST_F(Browse, AFollowerReconnectingWithLastEventIdContinuesAfterIt) {
+  const auto topic = make_topic("refollow");
+  for (int i = 0; i < 4; ++i) produce(topic, "r" + std::to_string(i));
+  auto service = start_service();
+  auto http = service->client();
+  const auto target = "/consumer/" + topic + "/records?from=beginning";
+  const auto events = http.read_events(target, 2, {{"Accept", "text/event-stream"}, {"Last-Event-ID", "0:1"}});
+  ASSERT_EQ(events.size(), 2U);
+  EXPECT_EQ(events[0].id, "0:2");
+  EXPECT_EQ(events[1].id, "0:3");
+  const auto bad = http.get(target, {{"Accept", "text/event-stream"}, {"Last-Event-ID", "x:y"}});
+  EXPECT_EQ(bad.status, 400U);
+  EXPECT_EQ(bad.body, "Last-Event-ID must be partition:offset, as sent in the event ids\n");
+}
+
 TEST_F(Browse, BadInputIsA400WithItsReasonAndAMissingTopicA404) {
   const auto topic = make_topic("bad");
   auto service = start_service();

@@ -8,7 +8,9 @@
 //
 // JSON: up to ?max= records of each partition (CONSUMER_MAX_BATCH in all) from ?from=, ending at each partition's log end as it was when the
 // request came (a snapshot: it never waits for new messages). Accept: text/event-stream: the same start, then
-// follows the topic as messages arrive, as Server-Sent Events (event id "partition:offset", data the JSON record).
+// follows the topic as messages arrive, as Server-Sent Events (event id "partition:offset", data the JSON record). A
+// reconnect with Last-Event-ID (EventSource sends it by itself) continues that partition right after the id; the id
+// names one partition, so the others start at ?from= again.
 
 #include <spdlog/spdlog.h>
 
@@ -91,6 +93,7 @@ struct OpenBrowse {
   std::optional<std::int32_t> partition;
   BrowseStart from;
   bool follow = false;
+  std::optional<EventPosition> resume;  // Last-Event-ID: its partition continues right after it
 
   Opened operator()() const {
     Opened out;
@@ -132,6 +135,9 @@ struct OpenBrowse {
           r.start = offset < 0 ? w.value.high : std::clamp(offset, w.value.low, w.value.high);
           break;
         }
+      }
+      if (resume && resume->partition == r.partition) {
+        r.start = std::clamp(resume->offset + 1, w.value.low, w.value.high);
       }
       r.next = r.start;
       if (follow || r.start < r.end) assignment.push_back({topic, r.partition, r.start});
@@ -290,9 +296,15 @@ boost::asio::awaitable<http::Response> browse_records(ConsumerService& service, 
   const auto topic = service::topic_param(req);
   const auto params = browse_params(req, service.settings);
   const bool following = wants_event_stream(req);
+  std::optional<EventPosition> resume;
+  if (const auto last_id = req.header("Last-Event-ID"); following && last_id && !last_id->empty()) {
+    resume = parse_event_id(*last_id);
+    if (!resume) throw http::bad_request("Last-Event-ID must be partition:offset, as sent in the event ids");
+  }
 
   auto pool = service.registry.blocking_executor();
-  OpenBrowse open{browse_config(service.registry.consumer_config()), topic, params.partition, params.from, following};
+  OpenBrowse open{browse_config(service.registry.consumer_config()), topic, params.partition, params.from, following,
+                  resume};
   auto opened = co_await async_run_blocking<Opened>(pool, std::move(open), boost::asio::use_awaitable);
   if (opened.error || opened.partitions_when_missing) {
     const CloseOnPool closer{pool, std::move(opened.reader)};
