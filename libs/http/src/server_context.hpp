@@ -2,11 +2,13 @@
 // State shared by the server and its sessions. Sessions hold it by shared_ptr, so it outlives every session
 // whatever order the io_context tears them down in.
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <utility>
 
 #include "kok/http/metrics.hpp"
 #include "kok/http/router.hpp"
@@ -25,6 +27,50 @@ struct ServerMetrics {
   metrics::Counter& rejected_connections;
 };
 
+// ServerConfig::body_memory, shared by every session. Reservations are made on any io thread.
+class BodyBudget {
+ public:
+  explicit BodyBudget(std::size_t capacity) noexcept : capacity_(capacity) {}
+  // False (nothing reserved) when `bytes` more would go over the capacity.
+  bool try_reserve(std::size_t bytes) noexcept {
+    auto used = used_.load();
+    do {
+      if (bytes > capacity_ - std::min(used, capacity_)) return false;
+    } while (!used_.compare_exchange_weak(used, used + bytes));
+    return true;
+  }
+  void release(std::size_t bytes) noexcept { used_ -= bytes; }
+  std::size_t capacity() const noexcept { return capacity_; }
+
+ private:
+  const std::size_t capacity_;
+  std::atomic<std::size_t> used_{0};
+};
+
+// One request's share of the BodyBudget, given back when it goes out of scope.
+class BodyReservation {
+ public:
+  BodyReservation() = default;
+  BodyReservation(BodyBudget& budget, std::size_t bytes) noexcept : budget_(&budget), bytes_(bytes) {}
+  ~BodyReservation() {
+    if (budget_ != nullptr) budget_->release(bytes_);
+  }
+  BodyReservation(BodyReservation&& other) noexcept
+      : budget_(std::exchange(other.budget_, nullptr)), bytes_(other.bytes_) {}
+  BodyReservation& operator=(BodyReservation&& other) noexcept {
+    if (this != &other) {
+      if (budget_ != nullptr) budget_->release(bytes_);
+      budget_ = std::exchange(other.budget_, nullptr);
+      bytes_ = other.bytes_;
+    }
+    return *this;
+  }
+
+ private:
+  BodyBudget* budget_ = nullptr;
+  std::size_t bytes_ = 0;
+};
+
 class ServerContext {
  public:
   ServerContext(ServerConfig config, Router router, std::shared_ptr<metrics::Registry> registry);
@@ -33,6 +79,7 @@ class ServerContext {
   const Router router;
   const std::shared_ptr<metrics::Registry> registry;
   ServerMetrics metrics;
+  BodyBudget bodies;
   std::atomic<bool> stopping{false};
 
 

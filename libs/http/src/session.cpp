@@ -185,6 +185,24 @@ asio::awaitable<void> Session::serve() {
     error_code ec;
     arm_deadline(config.read_timeout);
     co_await bh::async_read_header(socket_, buffer_, parser, asio::redirect_error(use_awaitable, ec));
+    BodyReservation body;
+    if (!ec && !parser.is_done()) {
+      // Reserved before the body is read (and before a 100-continue invites it): the announced length, or the limit
+      // for a chunked body; a body over the limit is refused by the parser as 413 all the same.
+      const auto announced = parser.content_length() ? *parser.content_length() : config.body_limit;
+      const auto bytes = static_cast<std::size_t>(std::min<std::uint64_t>(announced, config.body_limit));
+      if (!context_->bodies.try_reserve(bytes)) {
+        disarm_deadline();
+        co_await answer_unread(Error(ErrorStatus::service_unavailable,
+                                     "too many request bodies in memory at once (" +
+                                         std::to_string(context_->bodies.capacity()) + " bytes); retry later",
+                                     std::chrono::seconds{1}),
+                               parser.get().version(), "body memory full");
+        co_await close(false);
+        co_return;
+      }
+      body = BodyReservation{context_->bodies, bytes};
+    }
     if (!ec && !parser.is_done() && expects_continue(parser)) {
       // The client waits for our go-ahead before sending the body (curl does for large bodies).
       bh::response<bh::empty_body> go_ahead{bh::status::continue_, 11};
@@ -209,18 +227,22 @@ asio::awaitable<void> Session::serve() {
 }
 
 asio::awaitable<bool> Session::answer_read_error(error_code ec, unsigned version) {
-  const auto started = std::chrono::steady_clock::now();
   auto error = read_failure_answer(ec, ec == asio::error::timed_out, context_->config);
   if (!error) co_return false;
+  co_await answer_unread(std::move(*error), version, ec.message());
+  co_return true;
+}
+
+asio::awaitable<void> Session::answer_unread(Error error, unsigned version, const std::string& why) {
+  const auto started = std::chrono::steady_clock::now();
   exchange_ = Exchange{};
   exchange_.request_id = generate_request_id();
   exchange_.version = version;
-  spdlog::info("[{}] {} unreadable request: {} -> {}", exchange_.request_id, peer_text_, ec.message(), error->code());
-  auto response = render_error(*error, false, version);
+  spdlog::info("[{}] {} unreadable request: {} -> {}", exchange_.request_id, peer_text_, why, error.code());
+  auto response = render_error(error, false, version);
   bool keep_alive = false;
   const auto status = co_await write_response(response, keep_alive);
   record("invalid", status, started);
-  co_return true;
 }
 
 asio::awaitable<bool> Session::handle(BeastRequest message) {

@@ -64,6 +64,8 @@ class Session final : public StreamSink, public std::enable_shared_from_this<Ses
   boost::asio::awaitable<bool> write(std::string data) override;
   // Answers a request that could not be read (400/408/413/431) and reports whether to linger before closing.
   boost::asio::awaitable<bool> answer_read_error(boost::system::error_code ec, unsigned version);
+  // Answers a request whose body was not read (the connection is closed after it).
+  boost::asio::awaitable<void> answer_unread(Error error, unsigned version, const std::string& why);
   boost::asio::awaitable<void> close(bool linger);
   void record(const std::string& route, unsigned status, std::chrono::steady_clock::time_point started);
   bool stopping() const noexcept;

@@ -90,6 +90,7 @@ Router test_router() {
   r.add(verb::get, "/boom", "boom", boom);
   r.add(verb::get, "/down", "down", kafka_down);
   r.add(verb::get, "/slow", "slow", slow);
+  r.add(verb::post, "/slow", "slow_post", slow);
   r.add(verb::get, "/poll", "poll", long_poll);
   r.add(verb::get, "/events", "events", three_events);
   r.add(verb::get, "/endless", "endless", endless_events);
@@ -148,6 +149,25 @@ TEST(Server, BodyOverLimitIs413) {
   // Exactly at the limit is fine.
   auto c2 = s.client();
   EXPECT_EQ(c2.post("/echo", std::string(1024, 'x')).status, 200U);
+}
+
+// Bodies held at once are bounded for the whole server: a request that would go over is refused before its body is
+// read; once the first request is done, its share is free again.
+TEST(Server, BodiesBeyondTheMemoryBudgetAre503BeforeBeingRead) {
+  auto config = test_config();
+  config.body_memory = 1000;
+  RunningServer s(config, test_router());
+  std::thread first([&] { EXPECT_EQ(s.client().post("/slow", std::string(800, 'a')).status, 200U); });
+  std::this_thread::sleep_for(200ms);  // the first body is held by its (600 ms) handler
+  auto c = s.client();
+  const auto refused = c.post("/echo", std::string(800, 'b'));
+  EXPECT_EQ(refused.status, 503U);
+  EXPECT_EQ(refused.body, "too many request bodies in memory at once (1000 bytes); retry later\n");
+  EXPECT_EQ(refused.header("Retry-After"), "1");
+  EXPECT_FALSE(refused.keep_alive);
+  EXPECT_EQ(s.client().post("/echo", std::string(150, 'c')).status, 200U);  // what is left still serves
+  first.join();
+  EXPECT_EQ(s.client().post("/echo", std::string(800, 'd')).status, 200U);
 }
 
 TEST(Server, ChunkedBodyOverLimitIs413) {

@@ -222,4 +222,41 @@ Result<Watermarks> Consumer::query_watermarks(std::string_view topic, std::int32
 
 void Consumer::enable_queue_wakeup(int fd) { impl_->set_wakeup(fd); }
 
+std::size_t Consumer::queued_messages() const {
+  detail::QueuePtr queue{rd_kafka_queue_get_consumer(impl_->rk.get())};
+  return queue ? rd_kafka_queue_length(queue.get()) : 0;
+}
+
+namespace {
+
+detail::PartitionListPtr partition_list(std::string_view topic, const std::vector<std::int32_t>& partitions) {
+  const std::string name{topic};
+  detail::PartitionListPtr list{rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()))};
+  for (const auto p : partitions) rd_kafka_topic_partition_list_add(list.get(), name.c_str(), p);
+  return list;
+}
+
+}  // namespace
+
+std::error_code Consumer::pause(std::string_view topic, const std::vector<std::int32_t>& partitions) {
+  auto list = partition_list(topic, partitions);
+  return detail::to_error(rd_kafka_pause_partitions(impl_->rk.get(), list.get()));
+}
+
+std::error_code Consumer::resume(std::string_view topic, const std::vector<std::int32_t>& partitions) {
+  auto list = partition_list(topic, partitions);
+  return detail::to_error(rd_kafka_resume_partitions(impl_->rk.get(), list.get()));
+}
+
+void Consumer::wake_fetchers(std::string_view topic, const std::vector<std::int32_t>& partitions) {
+  const std::string name{topic};
+  for (const auto p : partitions) {
+    // A watermark query goes to the leader's broker thread (leaders come from cached metadata); the 1 ms timeout
+    // only bounds our wait, the request is already queued to that thread and wakes it.
+    std::int64_t low = 0;
+    std::int64_t high = 0;
+    (void)rd_kafka_query_watermark_offsets(impl_->rk.get(), name.c_str(), p, &low, &high, 1);
+  }
+}
+
 }  // namespace kok::kafka

@@ -66,6 +66,10 @@ void add_common_options(Options& options, CommonConfig& config) {
       .add("body-limit", "HTTP_BODY_LIMIT",
            "Largest request body, e.g. 1MiB (keep it at or below the brokers' message.max.bytes)",
            std::to_string(http.body_limit), [&http](std::string_view v) { http.body_limit = parse_size(v); })
+      .add("body-memory", "HTTP_BODY_MEMORY",
+           "Request bodies held at once, all connections together; a request over it is answered 503 before its body "
+           "is read",
+           std::to_string(http.body_memory), [&http](std::string_view v) { http.body_memory = parse_size(v); })
       .add("header-limit", "HTTP_HEADER_LIMIT", "Largest request line + headers", std::to_string(http.header_limit),
            [&http](std::string_view v) { http.header_limit = parse_size(v); })
       .add("read-timeout", "HTTP_READ_TIMEOUT", "Time to receive a whole request once it started (e.g. 15s)",

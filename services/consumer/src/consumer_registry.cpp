@@ -35,7 +35,8 @@ ConsumerRegistry::ConsumerRegistry(RegistryOptions options, boost::asio::any_io_
       io_(std::move(io)),
       admin_(admin),
       metrics_(metrics),
-      blocking_(std::max<std::size_t>(1, options_.blocking_threads)) {}
+      blocking_(std::max<std::size_t>(1, options_.blocking_threads)),
+      budget_(options_.prefetch) {}
 
 ConsumerRegistry::~ConsumerRegistry() { close_all(); }
 
@@ -85,6 +86,11 @@ Lease ConsumerRegistry::lease_for(const std::string& topic) {
   TopicConsumerOptions topic_options;
   topic_options.topic = topic;
   topic_options.kafka_config = options_.consumer_config;
+  // Its share of the budget with every topic open now; topics opened earlier with a larger share are held to the
+  // budget by enforce_budget().
+  const auto limits = budget_.limits(consumers_.size() + 1);
+  topic_options.kafka_config.insert_or_assign("queued.min.messages", std::to_string(limits.messages));
+  topic_options.kafka_config.insert_or_assign("queued.max.messages.kbytes", std::to_string(limits.kbytes));
   topic_options.metadata_timeout = options_.metadata_timeout;
   topic_options.ack_timeout = options_.ack_timeout;
   auto consumer = std::make_shared<TopicConsumer>(std::move(topic_options), io_, blocking_.get_executor(), metrics_);
@@ -101,6 +107,32 @@ void ConsumerRegistry::start() {
   std::lock_guard lock{mutex_};
   sweep_timer_.emplace(io_);
   schedule_sweep();
+  budget_timer_.emplace(io_);
+  schedule_budget_check();
+}
+
+void ConsumerRegistry::schedule_budget_check() {
+  // A topic refills its queue within a few fetches of a millisecond each, so this bounds how long the sum can stay
+  // over the budget; each check only reads queue lengths.
+  budget_timer_->expires_after(std::chrono::milliseconds{50});
+  budget_timer_->async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) enforce_budget();
+  });
+}
+
+void ConsumerRegistry::enforce_budget() {
+  std::lock_guard lock{mutex_};
+  if (closed_) return;
+  std::vector<TopicPrefetch> topics;
+  topics.reserve(consumers_.size());
+  for (const auto& [name, consumer] : consumers_) topics.push_back(consumer->prefetch());
+  const auto paused = budget_.to_pause(topics);
+  for (const auto& name : paused) {
+    if (const auto it = consumers_.find(name); it != consumers_.end()) it->second->pause_prefetch();
+  }
+  // What the pauses freed goes back to the system now rather than at the next sweep, before other topics refill.
+  if (!paused.empty()) boost::asio::post(blocking_, [] { return_free_memory(); });
+  schedule_budget_check();
 }
 
 void ConsumerRegistry::schedule_sweep() {
@@ -143,6 +175,7 @@ void ConsumerRegistry::close_all() {
     if (closed_) return;
     closed_ = true;
     if (sweep_timer_) sweep_timer_->cancel();
+    if (budget_timer_) budget_timer_->cancel();
     consumers.swap(consumers_);
   }
   for (auto& [name, consumer] : consumers) consumer->close();

@@ -6,7 +6,9 @@
 // anything); at most `max_topics` are open, the least recently used idle one is closed to make room, and consumers
 // idle for `idle_timeout` are closed by a sweeper, which also hands out again deliveries whose acknowledgement is
 // late, and returns the heap that read prefetches freed to the system (free_memory.hpp). Closing commits what was
-// delivered first.
+// delivered first. The prefetch of all open topics together is kept within one memory budget (PrefetchBudget): each
+// topic opens with queue limits from its share, and a check a few times a second drops the prefetch of the least
+// recently read topics while the sum is over.
 
 #include <chrono>
 #include <map>
@@ -23,6 +25,7 @@
 #include "consumer_metrics.hpp"
 #include "kok/kafka/admin.hpp"
 #include "kok/kafka/config.hpp"
+#include "prefetch_budget.hpp"
 #include "topic_consumer.hpp"
 
 namespace kok::consumer {
@@ -34,6 +37,7 @@ struct RegistryOptions {
   std::chrono::milliseconds metadata_timeout{std::chrono::seconds{5}};
   std::chrono::milliseconds ack_timeout{std::chrono::seconds{30}};  // see TopicConsumerOptions
   std::size_t blocking_threads = 4;
+  PrefetchBudget::Options prefetch;
 };
 
 // Keeps a topic's consumer from being closed while a request uses it.
@@ -79,6 +83,8 @@ class ConsumerRegistry {
   Lease lease_for(const std::string& topic);
   void sweep();
   void schedule_sweep();
+  void enforce_budget();
+  void schedule_budget_check();
   void close_later(std::shared_ptr<TopicConsumer> consumer);
 
   RegistryOptions options_;
@@ -89,6 +95,8 @@ class ConsumerRegistry {
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<TopicConsumer>, std::less<>> consumers_;
   std::optional<boost::asio::steady_timer> sweep_timer_;
+  std::optional<boost::asio::steady_timer> budget_timer_;
+  PrefetchBudget budget_;
   bool closed_ = false;
 };
 

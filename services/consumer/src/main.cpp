@@ -13,6 +13,7 @@
 #include "kok/http/server.hpp"
 #include "kok/kafka/admin.hpp"
 #include "kok/kafka/config.hpp"
+#include "kok/service/memory_limit.hpp"
 #include "kok/service/service_main.hpp"
 #include "kok/service/options.hpp"
 #include "kok/service/readiness.hpp"
@@ -40,6 +41,13 @@ int run(const kok::consumer::ConsumerSettings& settings) {
   registry_options.idle_timeout = settings.idle_timeout;
   registry_options.ack_timeout = settings.ack_timeout;
   registry_options.metadata_timeout = common.kafka_request_timeout;
+  const auto memory_limit = service::cgroup_memory_limit();
+  registry_options.prefetch.budget = settings.memory_budget.value_or(consumer::default_prefetch_budget(memory_limit));
+  if (registry_options.prefetch.floor * settings.max_topics > registry_options.prefetch.budget) {
+    spdlog::warn("CONSUMER_MEMORY_BUDGET {} MiB gives {} topics less than {} MiB each: topics get that floor, and all "
+                 "of them backlogged may use more than the budget",
+                 registry_options.prefetch.budget >> 20, settings.max_topics, registry_options.prefetch.floor >> 20);
+  }
   consumer::ConsumerRegistry registry{registry_options, io.get_executor(), admin, metrics};
 
   consumer::ConsumerService service{settings, registry};
@@ -47,7 +55,9 @@ int run(const kok::consumer::ConsumerSettings& settings) {
 
   readiness.start();
   registry.start();
-  spdlog::info("consumer group '{}', kafka {}", settings.group, common.bootstrap_servers);
+  spdlog::info("consumer group '{}', kafka {}, prefetch budget {} MiB (memory limit: {})", settings.group,
+               common.bootstrap_servers, registry_options.prefetch.budget >> 20,
+               memory_limit ? std::to_string(*memory_limit >> 20) + " MiB" : std::string{"none found"});
   server.run();  // until SIGTERM/SIGINT and the drain of in-flight requests
   // Every written response has been acknowledged by now: commit it before leaving.
   registry.close_all();

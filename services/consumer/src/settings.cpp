@@ -22,6 +22,17 @@ void add_consumer_options(service::Options& options, ConsumerSettings& s) {
       .add("max-topics", "CONSUMER_MAX_TOPICS", "Per-topic Kafka consumers open at once (least recently used idle "
            "ones are closed to make room)", std::to_string(s.max_topics),
            [&s](std::string_view v) { s.max_topics = static_cast<std::size_t>(service::parse_integer(v, 1, 100000)); })
+      .add("memory-budget", "CONSUMER_MEMORY_BUDGET", "Memory for the prefetched messages of all open topics "
+           "together, e.g. 128MiB (auto: half the container's memory limit, or 128MiB without one)", "auto",
+           [&s](std::string_view v) {
+             if (v == "auto") {
+               s.memory_budget.reset();
+               return;
+             }
+             const auto bytes = service::parse_size(v);
+             if (bytes < (std::size_t{1} << 20)) throw service::ConfigError("must be at least 1MiB");
+             s.memory_budget = bytes;
+           })
       .add("topic-idle-timeout", "CONSUMER_IDLE_TIMEOUT", "Close a topic's consumer after this long unused (commits first)",
            service::duration_text(s.idle_timeout), [&s](std::string_view v) { s.idle_timeout = service::parse_positive_duration(v); })
       .add("ack-timeout", "CONSUMER_ACK_TIMEOUT", "?reader=R: hand out again what R has not acknowledged after this long",

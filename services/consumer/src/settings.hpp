@@ -3,6 +3,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "kok/service/common_config.hpp"
@@ -27,6 +29,9 @@ struct ConsumerSettings {
   // Per-topic consumers: how many may be open, and when an unused one is closed.
   std::size_t max_topics = 64;
   std::chrono::milliseconds idle_timeout{std::chrono::seconds{60}};
+  // Memory for the prefetched messages of all open topics together; unset: from the container's memory limit
+  // (default_prefetch_budget).
+  std::optional<std::uint64_t> memory_budget;
   // ?reader=R: how long what R was sent waits for R's acknowledgement before it is handed out again.
   std::chrono::milliseconds ack_timeout{std::chrono::seconds{30}};
   // SSE: a comment line this often when there is nothing to send, so proxies keep the stream open.

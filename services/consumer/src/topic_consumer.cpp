@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include <boost/asio/post.hpp>
 
@@ -115,6 +116,7 @@ std::vector<kafka::Message> TopicConsumer::take_locked(std::size_t max) {
   std::error_code fatal;
   std::string fatal_reason;
   auto batch = queue_.take(max, [this, &fatal, &fatal_reason]() -> std::optional<kafka::Message> {
+    if (stash_) return std::exchange(stash_, std::nullopt);
     for (;;) {
       auto polled = consumer_->poll();
       if (polled) return std::move(polled.value);
@@ -132,7 +134,59 @@ std::vector<kafka::Message> TopicConsumer::take_locked(std::size_t max) {
     error_ = fatal;
     error_reason_ = fatal_reason;
   }
+  for (const auto& m : batch) taken_bytes_ += m.value.size() + (m.key ? m.key->size() : 0);
+  taken_messages_ += batch.size();
+  if (batch.empty()) resume_prefetch_locked();  // someone wants messages: fetch them again
   return batch;
+}
+
+void TopicConsumer::resume_prefetch_locked() {
+  if (!paused_ || state_ != State::open) return;
+  if (auto ec = consumer_->resume(options_.topic, partitions_)) {
+    spdlog::warn("topic '{}': resuming the fetch failed: {}", options_.topic, ec.message());
+    return;
+  }
+  paused_ = false;
+  consumer_->wake_fetchers(options_.topic, partitions_);  // else the fetch starts up to a second later
+  spdlog::debug("topic '{}': fetching again", options_.topic);
+}
+
+void TopicConsumer::pause_prefetch() {
+  std::lock_guard lock{mutex_};
+  if (paused_ || state_ != State::open || !waiters_.empty()) return;
+  if (auto ec = consumer_->pause(options_.topic, partitions_)) {
+    spdlog::warn("topic '{}': pausing the fetch failed: {}", options_.topic, ec.message());
+    return;
+  }
+  paused_ = true;
+  // The pause makes every queued message outdated, but librdkafka 2.0 frees them only as far as they lead the queue;
+  // a poll discards outdated messages, so polling now frees them all at once instead of at the next read. A poll
+  // that still returns a message (fetched after the pause: none is expected) keeps it for the next take.
+  for (std::size_t i = 0, n = consumer_->queued_messages(); i < n && !stash_; ++i) {
+    auto polled = consumer_->poll();
+    if (polled && !polled.value) break;
+    if (polled) {
+      stash_ = std::move(polled.value);
+    } else if (kafka::is_unknown_topic(polled.error)) {  // deleted under us: as take_locked() would
+      state_ = State::failed;
+      error_ = polled.error;
+      error_reason_ = polled.reason;
+      break;
+    }
+  }
+  spdlog::debug("topic '{}': prefetch dropped for the memory budget", options_.topic);
+}
+
+TopicPrefetch TopicConsumer::prefetch() const {
+  std::lock_guard lock{mutex_};
+  TopicPrefetch out;
+  out.topic = options_.topic;
+  out.paused = paused_;
+  out.wanted = !waiters_.empty();
+  out.last_used = last_used_;
+  if (consumer_ && state_ == State::open) out.queued_messages = consumer_->queued_messages();
+  if (taken_messages_ > 0) out.average_bytes = taken_bytes_ / taken_messages_;
+  return out;
 }
 
 void TopicConsumer::serve_waiters_locked() {

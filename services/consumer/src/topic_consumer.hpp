@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,7 @@
 #include "kok/kafka/consumer.hpp"
 #include "kok/kafka/queue_wakeup.hpp"
 #include "kok/kafka/result.hpp"
+#include "prefetch_budget.hpp"
 #include "waiters.hpp"
 
 namespace kok::consumer {
@@ -113,6 +115,11 @@ class TopicConsumer : public std::enable_shared_from_this<TopicConsumer> {
   void remove_user();
   // Recomputes the lag gauge from the last fetch's watermarks (cheap, no request).
   void update_lag();
+  // What its prefetch holds now, for the registry's memory budget (cheap, no request).
+  [[nodiscard]] TopicPrefetch prefetch() const;
+  // Drops the prefetch and stops fetching until the next read finds nothing to hand out (the budget's lever: see
+  // PrefetchBudget). Nothing is lost: fetching resumes one past the last message taken.
+  void pause_prefetch();
 
   // Commits what was delivered and closes the Kafka consumer. Blocking: call on the blocking pool or at shutdown.
   void close();
@@ -134,6 +141,7 @@ class TopicConsumer : public std::enable_shared_from_this<TopicConsumer> {
   std::vector<kafka::Message> take_locked(std::size_t max);
   void serve_waiters_locked();
   void arm_wakeup_locked();
+  void resume_prefetch_locked();
   void fail_waiters_locked(const std::error_code& ec, const std::string& reason);
   void settle_locked(const std::vector<kafka::Message>& messages, bool done);
   void commit_locked();
@@ -163,6 +171,11 @@ class TopicConsumer : public std::enable_shared_from_this<TopicConsumer> {
   Waiters<Pending> waiters_;
   int users_ = 0;
   Clock::time_point last_used_ = Clock::now();
+  bool paused_ = false;
+  std::optional<kafka::Message> stash_;  // see pause_prefetch()
+  // Key and value bytes of every message taken, for the average size the budget's estimate needs.
+  std::uint64_t taken_messages_ = 0;
+  std::uint64_t taken_bytes_ = 0;
 };
 
 }  // namespace kok::consumer

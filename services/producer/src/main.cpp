@@ -10,8 +10,9 @@
 #include "kok/kafka/admin.hpp"
 #include "kok/kafka/config.hpp"
 #include "kok/kafka/producer.hpp"
-#include "kok/service/service_main.hpp"
+#include "kok/service/memory_limit.hpp"
 #include "kok/service/readiness.hpp"
+#include "kok/service/service_main.hpp"
 #include "producer_config.hpp"
 #include "producer_service.hpp"
 #include "routes.hpp"
@@ -64,6 +65,11 @@ int run(const kok::producer::ProducerConfig& config) {
   kafka::ConfigMap producer_settings{{"message.timeout.ms", std::to_string(config.produce_timeout.count())},
                                      {"message.max.bytes", std::to_string(config.message_max_bytes)}};
   producer_settings.insert(overrides.begin(), overrides.end());
+  // Sized from the memory the process may use, unless KAFKA_CLIENT_CONFIG sets it.
+  const auto memory_limit = service::cgroup_memory_limit();
+  producer_settings.emplace("queue.buffering.max.kbytes", std::to_string(producer::local_queue_kbytes(memory_limit)));
+  spdlog::info("local queue up to {} KiB (memory limit: {})", producer_settings.at("queue.buffering.max.kbytes"),
+               memory_limit ? std::to_string(*memory_limit >> 20) + " MiB" : std::string{"none found"});
   kafka::Producer producer{kafka::producer_config(bootstrap, producer_settings)};
   service::KafkaReadiness readiness{io, admin, config.common.readiness_interval};
 

@@ -35,4 +35,8 @@ void add_producer_options(service::Options& options, ProducerConfig& config) {
            });
 }
 
+std::size_t local_queue_kbytes(std::optional<std::uint64_t> memory_limit) {
+  return memory_limit.value_or(std::uint64_t{256} << 20) / 4 / 1024;
+}
+
 }  // namespace kok::producer

@@ -3,6 +3,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "kok/service/common_config.hpp"
@@ -23,6 +25,12 @@ struct ProducerConfig {
 
   ProducerConfig() { common.http.port = 8070; }
 };
+
+// librdkafka's queue.buffering.max.kbytes for a process that may use `memory_limit` bytes (the container's, else the
+// Deployment's 256 MiB): a quarter of it. librdkafka's own default (1 GiB) lets bodies near 1 MiB that wait for slow or
+// hung brokers fill the queue past the pod's limit; a full queue answers 503 at once instead. The rest is for the
+// bodies being received (up to the HTTP body limit per connection) and the process itself.
+std::size_t local_queue_kbytes(std::optional<std::uint64_t> memory_limit);
 
 // Registers the common options plus PRODUCE_TIMEOUT --produce-timeout, KAFKA_MESSAGE_MAX_BYTES --message-max-bytes
 // KAFKA_TOPIC_VISIBLE_TIMEOUT --topic-visible-timeout, IDEMPOTENCY_KEY_TTL --idempotency-key-ttl and

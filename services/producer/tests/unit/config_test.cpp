@@ -44,5 +44,11 @@ TEST(ProducerConfig, RejectsNonsense) {
   EXPECT_THROW(parse({}, {{"HTTP_PORT", "eighty"}}), service::ConfigError);
 }
 
+TEST(ProducerConfig, LocalQueueIsAQuarterOfTheMemoryLimit) {
+  EXPECT_EQ(local_queue_kbytes(std::uint64_t{256} << 20), 65536U);  // the Deployment's 256 Mi: 64 MiB
+  EXPECT_EQ(local_queue_kbytes(std::uint64_t{1} << 30), 262144U);
+  EXPECT_EQ(local_queue_kbytes(std::nullopt), 65536U);  // no cgroup limit: as for the Deployment
+}
+
 }  // namespace
 }  // namespace kok::producer

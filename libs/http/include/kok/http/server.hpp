@@ -26,6 +26,10 @@ struct ServerConfig {
   std::uint16_t port = 8080;  // 0 = any free port (see Server::port())
   std::size_t threads = 2;    // io threads running the sessions
   std::size_t body_limit = 1024 * 1024;  // larger bodies → 413
+  // Request bodies held at once, all connections together (announced by Content-Length, body_limit for a chunked one,
+  // from the headers until the handler returns): a request that would go over is answered 503 + Retry-After before
+  // its body is read, so many large bodies at once cannot grow the process past its memory limit.
+  std::size_t body_memory = 64 * 1024 * 1024;
   std::size_t header_limit = 16 * 1024;  // larger request line + headers → 431
   // Time allowed to receive one request's headers and body once its first byte arrived (slow clients → 408).
   std::chrono::milliseconds read_timeout{std::chrono::seconds{15}};

@@ -89,6 +89,19 @@ class Consumer {
   // nullopt before waiting again (or poll first whenever you resume).
   void enable_queue_wakeup(int fd);
 
+  // Messages fetched and not yet polled (librdkafka's local queue). Non-blocking.
+  [[nodiscard]] std::size_t queued_messages() const;
+  // Stops fetching these partitions and DROPS what was fetched and not yet polled (librdkafka purges the partition's
+  // queue on a pause); resume() fetches again from one past the last message poll() returned, so nothing is skipped.
+  // Pause only what has not been resumed, and resume only what was paused: a resume bumps the partition's fetch
+  // version, which restarts a partition that was not paused from its assigned position.
+  std::error_code pause(std::string_view topic, const std::vector<std::int32_t>& partitions);
+  std::error_code resume(std::string_view topic, const std::vector<std::int32_t>& partitions);
+  // librdkafka 2.0 handles a resume on its main thread and does not wake the broker threads, which fetch again only
+  // when they next wake up on their own: up to a second later. A request sent to each partition's leader wakes its
+  // broker thread now. Blocks for about a millisecond; the answers are not waited for.
+  void wake_fetchers(std::string_view topic, const std::vector<std::int32_t>& partitions);
+
   // Stops fetching and releases the assignment. Idempotent; blocking (bounded by librdkafka's own timeouts).
   void close();
 

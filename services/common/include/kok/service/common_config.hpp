@@ -25,7 +25,8 @@ struct CommonConfig {
 
 // Registers the shared options, writing into `config`:
 //   KAFKA_BOOTSTRAP_SERVERS (legacy KAFKAURL) --bootstrap-servers, HTTP_ADDRESS --address, HTTP_PORT --port,
-//   HTTP_THREADS --threads, LOG_LEVEL --log-level, HTTP_BODY_LIMIT --body-limit, HTTP_HEADER_LIMIT --header-limit,
+//   HTTP_THREADS --threads, LOG_LEVEL --log-level, HTTP_BODY_LIMIT --body-limit, HTTP_BODY_MEMORY --body-memory,
+//   HTTP_HEADER_LIMIT --header-limit,
 //   HTTP_READ_TIMEOUT --read-timeout, HTTP_IDLE_TIMEOUT --idle-timeout, HTTP_WRITE_TIMEOUT --write-timeout,
 //   HTTP_MAX_CONNECTIONS --max-connections, SHUTDOWN_DRAIN_TIMEOUT --drain-timeout,
 //   KAFKA_REQUEST_TIMEOUT --kafka-request-timeout, KAFKA_CLIENT_CONFIG --kafka-config,
