@@ -167,7 +167,8 @@ Result<std::vector<TopicPartitionOffset>> Consumer::group_offsets(std::string_vi
   using R = Result<std::vector<TopicPartitionOffset>>;
   const std::string name{group};
   rd_kafka_ListConsumerGroupOffsets_t* request = rd_kafka_ListConsumerGroupOffsets_new(name.c_str(), nullptr);
-  detail::AdminOptionsPtr options{rd_kafka_AdminOptions_new(impl_->rk.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS)};
+  detail::AdminOptionsPtr options{
+      rd_kafka_AdminOptions_new(impl_->rk.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS)};
   char errstr[256] = {};
   rd_kafka_AdminOptions_set_request_timeout(options.get(), detail::to_timeout_ms(timeout), errstr, sizeof errstr);
   detail::QueuePtr queue{rd_kafka_queue_new(impl_->rk.get())};

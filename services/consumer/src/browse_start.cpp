@@ -79,7 +79,8 @@ std::optional<std::int64_t> iso_time(std::string_view t) {
   if (pos != t.size()) return std::nullopt;
   const year_month_day date{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(*d)}};
   if (!date.ok()) return std::nullopt;
-  const auto at = sys_days{date} + hours{*h} + minutes{*mi} + seconds{*s} + milliseconds{millis} - minutes{zone_minutes};
+  const auto at =
+      sys_days{date} + hours{*h} + minutes{*mi} + seconds{*s} + milliseconds{millis} - minutes{zone_minutes};
   const auto ms = duration_cast<milliseconds>(at.time_since_epoch()).count();
   if (ms < 0) return std::nullopt;
   return ms;

@@ -120,7 +120,8 @@ TEST_F(Browse, EveryPartitionOrOne) {
   }
   EXPECT_EQ(summary(records(http, base)), expected);
   EXPECT_EQ(summary(records(http, base + "?partition=1")), json(expected.begin() + 2, expected.begin() + 4));
-  EXPECT_EQ(summary(records(http, base + "?max=1")), json({expected[0], expected[2], expected[4]})) << "max is per partition";
+  EXPECT_EQ(summary(records(http, base + "?max=1")), json({expected[0], expected[2], expected[4]}))
+      << "max is per partition";
   EXPECT_EQ(summary(records(http, base + "?partition=2&from=1")), json({expected[5]}));
 
   // At most CONSUMER_MAX_BATCH records in all: three partitions share three records.

@@ -1,16 +1,16 @@
 // GET /consumer/{t}/records — browse a topic without consuming it.
 //
 // A reader of its own per request, outside the service's group: it assigns the partitions at the asked position (no
-// group membership) and never commits, so a browse takes nothing from the service's group (GET /{t}, batches, streams, named readers). Its
-// blocking calls (metadata, watermarks, offsets for a time, close) run on the registry's blocking pool; reading polls
-// without blocking and sleeps on a timer between polls, so an io thread never waits and a client that leaves ends
-// the wait at once.
+// group membership) and never commits, so a browse takes nothing from the service's group (GET /{t}, batches,
+// streams, named readers). Its blocking calls (metadata, watermarks, offsets for a time, close) run on the registry's
+// blocking pool; reading polls without blocking and sleeps on a timer between polls, so an io thread never waits and
+// a client that leaves ends the wait at once.
 //
-// JSON: up to ?max= records of each partition (CONSUMER_MAX_BATCH in all) from ?from=, ending at each partition's log end as it was when the
-// request came (a snapshot: it never waits for new messages). Accept: text/event-stream: the same start, then
-// follows the topic as messages arrive, as Server-Sent Events (event id "partition:offset", data the JSON record). A
-// reconnect with Last-Event-ID (EventSource sends it by itself) continues that partition right after the id; the id
-// names one partition, so the others start at ?from= again.
+// JSON: up to ?max= records of each partition (CONSUMER_MAX_BATCH in all) from ?from=, ending at each partition's log
+// end as it was when the request came (a snapshot: it never waits for new messages). Accept: text/event-stream: the
+// same start, then follows the topic as messages arrive, as Server-Sent Events (event id "partition:offset", data the
+// JSON record). A reconnect with Last-Event-ID (EventSource sends it by itself) continues that partition right after
+// the id; the id names one partition, so the others start at ?from= again.
 
 #include <spdlog/spdlog.h>
 
