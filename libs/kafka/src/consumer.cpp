@@ -162,6 +162,40 @@ Result<std::vector<TopicPartitionOffset>> Consumer::offsets_for_times(std::strin
   return R::success(std::move(positions));
 }
 
+Result<std::vector<TopicPartitionOffset>> Consumer::group_offsets(std::string_view group,
+                                                                  std::chrono::milliseconds timeout) {
+  using R = Result<std::vector<TopicPartitionOffset>>;
+  const std::string name{group};
+  rd_kafka_ListConsumerGroupOffsets_t* request = rd_kafka_ListConsumerGroupOffsets_new(name.c_str(), nullptr);
+  detail::AdminOptionsPtr options{
+      rd_kafka_AdminOptions_new(impl_->rk.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS)};
+  char errstr[256] = {};
+  rd_kafka_AdminOptions_set_request_timeout(options.get(), detail::to_timeout_ms(timeout), errstr, sizeof errstr);
+  detail::QueuePtr queue{rd_kafka_queue_new(impl_->rk.get())};
+  rd_kafka_ListConsumerGroupOffsets(impl_->rk.get(), &request, 1, options.get(), queue.get());
+  rd_kafka_ListConsumerGroupOffsets_destroy(request);
+  // The request timeout bounds the answer; the margin only covers handing the result over.
+  detail::EventPtr event{rd_kafka_queue_poll(queue.get(), detail::to_timeout_ms(timeout) + 1000)};
+  if (!event) return R::failure(detail::to_error(RD_KAFKA_RESP_ERR__TIMED_OUT), "no answer from the group coordinator");
+  if (const auto err = rd_kafka_event_error(event.get()); err) {
+    return R::failure(detail::to_error(err), rd_kafka_event_error_string(event.get()));
+  }
+  const auto* result = rd_kafka_event_ListConsumerGroupOffsets_result(event.get());
+  std::size_t count = 0;
+  const auto** groups = rd_kafka_ListConsumerGroupOffsets_result_groups(result, &count);
+  std::vector<TopicPartitionOffset> out;
+  if (count == 0) return R::success(std::move(out));
+  if (const auto* error = rd_kafka_group_result_error(groups[0]); error != nullptr) {
+    return R::failure(detail::to_error(rd_kafka_error_code(error)), rd_kafka_error_string(error));
+  }
+  const auto* list = rd_kafka_group_result_partitions(groups[0]);
+  for (int i = 0; list != nullptr && i < list->cnt; ++i) {
+    const auto& e = list->elems[i];
+    if (e.err == RD_KAFKA_RESP_ERR_NO_ERROR && e.offset >= 0) out.push_back({e.topic, e.partition, e.offset});
+  }
+  return R::success(std::move(out));
+}
+
 std::int64_t Consumer::position(std::string_view topic, std::int32_t partition) const {
   std::vector<TopicPartitionOffset> positions{{std::string{topic}, partition, -1}};
   auto list = to_list(positions);

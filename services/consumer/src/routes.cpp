@@ -15,8 +15,12 @@ http::Router make_router(ConsumerService& service) {
   //           method       path                      route name (metrics label)  handler
   router.add(verb::get,  "/consumer/{t}/stream", "stream",         bind(stream_messages));
   router.add(verb::post, "/consumer/{t}/ack",    "acknowledge",    bind(acknowledge));
+  router.add(verb::get,  "/consumer/{t}/records", "browse",        bind(browse_records));
+  router.add(verb::get,  "/consumer/{t}/offsets", "topic_offsets", bind(topic_offsets));
   router.add(verb::get,  "/consumer/{t}",        "consume",        bind(consume));
   router.add(verb::get,  "/consumer",            "consumer_usage", consumer_usage);
+  // A literal route: GET /offsets is not a read of a topic named "offsets" (GET /consumer/offsets reads that one).
+  router.add(verb::get,  "/offsets",             "group_offsets",  bind(group_offsets));
   router.add(verb::get,  "/{t}",                 "next_message",   bind(next_message));
   service::add_openapi_route(router);
   return router;

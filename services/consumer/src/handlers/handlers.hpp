@@ -26,6 +26,12 @@ boost::asio::awaitable<http::Response> consume(ConsumerService& service, http::R
 boost::asio::awaitable<http::Response> acknowledge(ConsumerService& service, http::Request& req);
 // GET /consumer/{t}/stream: Server-Sent Events, resumable with Last-Event-ID.
 boost::asio::awaitable<http::Response> stream_messages(ConsumerService& service, http::Request& req);
+// GET /consumer/{t}/records: browse without consuming (joins no group, commits nothing); JSON, or SSE with
+// Accept: text/event-stream (handlers/browse.cpp).
+boost::asio::awaitable<http::Response> browse_records(ConsumerService& service, http::Request& req);
+// GET /consumer/{t}/offsets and GET /offsets: log start and end, the group's committed offsets, lag.
+boost::asio::awaitable<http::Response> topic_offsets(ConsumerService& service, http::Request& req);
+boost::asio::awaitable<http::Response> group_offsets(ConsumerService& service, http::Request& req);
 // GET /consumer (no topic): explains the path instead of reading a topic named "consumer".
 http::Response consumer_usage(http::Request& req);
 

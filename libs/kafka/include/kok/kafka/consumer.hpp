@@ -68,6 +68,10 @@ class Consumer {
   Result<std::vector<TopicPartitionOffset>> committed(std::string_view topic, const std::vector<std::int32_t>& partitions,
                                                       std::chrono::milliseconds timeout);
 
+  // Every partition `group` has a committed offset for, in any topic (Kafka's OffsetFetch for the whole group, through
+  // librdkafka's ListConsumerGroupOffsets): what the group has read, also topics this process never opened. Blocking.
+  Result<std::vector<TopicPartitionOffset>> group_offsets(std::string_view group, std::chrono::milliseconds timeout);
+
   // Per partition, the earliest offset whose timestamp is >= `timestamp_ms` (offset_end when there is none). Blocking.
   Result<std::vector<TopicPartitionOffset>> offsets_for_times(std::string_view topic,
                                                               const std::vector<std::int32_t>& partitions,
