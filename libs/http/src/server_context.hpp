@@ -8,6 +8,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "kok/http/cors.hpp"
 #include "kok/http/metrics.hpp"
 #include "kok/http/router.hpp"
 #include "kok/http/server.hpp"
@@ -31,6 +32,7 @@ class ServerContext {
 
   const ServerConfig config;
   const Router router;
+  const CorsPolicy cors;
   const std::shared_ptr<metrics::Registry> registry;
   ServerMetrics metrics;
   std::atomic<bool> stopping{false};
