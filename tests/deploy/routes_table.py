@@ -101,13 +101,40 @@ def compare_readme(routes: list[Route], readme_text: str) -> list[str]:
     return difference(keyed(routes), readme_routes(readme_text), "README API table")
 
 
+# ------------------------------------------------------------------------------------------------- reserved names
+README_RESERVED = re.compile(r"^- Reserved names: (.*?) cannot be read", re.M | re.S)
+
+
+def reserved_names(routes: list[Route]) -> list[str]:
+    """Names GET /{t} cannot read: the first segment of every path that starts with a literal one, in table order."""
+    names: list[str] = []
+    for r in routes:
+        first = r.path.split("/")[1]
+        if first and not first.startswith("{") and first not in names:
+            names.append(first)
+    return names
+
+
+def readme_reserved(text: str) -> list[str]:
+    match = README_RESERVED.search(text)
+    if not match:
+        raise ValueError("no '- Reserved names: ... cannot be read' line in the README")
+    return re.findall(r"`([^`]*)`", match.group(1))
+
+
+def compare_reserved(routes: list[Route], readme_text: str) -> list[str]:
+    expected, listed = reserved_names(routes), readme_reserved(readme_text)
+    return [] if listed == expected else [f"README lists reserved names {listed}, docs/routes.tsv gives {expected}"]
+
+
 # -------------------------------------------------------------------------------------------------------- C++ code
 CPP_ROUTE = re.compile(r"verb::(\w+)\s*,\s*\"(/[^\"]*)\"")
 
 
 def cpp_routes(sources: list[str]) -> set[tuple[str, str]]:
     """(METHOD, path) of every `verb::x, "/path"` in the sources: Router::add/add_sync/contains calls."""
-    return {(m.group(1).upper(), m.group(2)) for text in sources for m in CPP_ROUTE.finditer(text)}
+    # Beast spells DELETE verb::delete_ (delete is a C++ keyword).
+    return {(m.group(1).upper().rstrip("_"), m.group(2)) for text in sources for m in CPP_ROUTE.finditer(text)}
 
 
 def sources_of(directory: Path) -> list[str]:

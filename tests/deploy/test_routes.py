@@ -33,6 +33,17 @@ def test_readme_api_table_matches():
     assert rt.compare_readme(rt.table(), README.read_text()) == []
 
 
+def test_readme_lists_every_reserved_name():
+    assert rt.compare_reserved(rt.table(), README.read_text()) == []
+
+
+def test_reserved_names_come_from_the_table():
+    names = rt.reserved_names(rt.table())
+    assert {"topics", "consumer", "healthz", "readyz", "metrics", "openapi.yaml"} <= set(names)
+    drifted = rt.load_table(rt.TABLE.read_text() + "GET\t/version\teach\tthe build\n")
+    assert rt.compare_reserved(drifted, README.read_text()) != []
+
+
 def test_producer_code_matches():
     sources = rt.sources_of(ROOT / "services" / "producer" / "src")
     assert rt.compare_cpp(rt.table(), "producer", sources, shared_sources()) == []

@@ -5,6 +5,7 @@ namespace kok::http {
 std::string_view reason_phrase(ErrorStatus s) noexcept {
   switch (s) {
     case ErrorStatus::bad_request: return "Bad Request";
+    case ErrorStatus::forbidden: return "Forbidden";
     case ErrorStatus::not_found: return "Not Found";
     case ErrorStatus::method_not_allowed: return "Method Not Allowed";
     case ErrorStatus::not_acceptable: return "Not Acceptable";

@@ -47,6 +47,15 @@ std::vector<std::string> decode_segments(std::string_view encoded_path) {
   return out;
 }
 
+bool matches_path(const Route& route, const std::vector<std::string>& segments) {
+  if (route.segments.size() != segments.size()) return false;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const auto& s = route.segments[i];
+    if (s.is_param ? segments[i].empty() : s.text != segments[i]) return false;
+  }
+  return true;
+}
+
 // Literal segments rank above parameters, compared left to right.
 std::vector<bool> specificity(const Route& route) {
   std::vector<bool> rank;
@@ -84,13 +93,7 @@ RouteMatch Router::match(verb method, std::string_view encoded_path) const {
   std::vector<bool> best_rank;
   std::vector<verb> allowed;
   for (const auto& route : routes_) {
-    if (route.segments.size() != segments.size()) continue;
-    bool matches = true;
-    for (std::size_t i = 0; i < segments.size() && matches; ++i) {
-      const auto& s = route.segments[i];
-      matches = s.is_param ? !segments[i].empty() : s.text == segments[i];
-    }
-    if (!matches) continue;
+    if (!matches_path(route, segments)) continue;
     if (std::find(allowed.begin(), allowed.end(), route.method) == allowed.end()) allowed.push_back(route.method);
     if (route.method != method) continue;
     auto rank = specificity(route);
@@ -113,6 +116,17 @@ RouteMatch Router::match(verb method, std::string_view encoded_path) const {
     if (best->segments[i].is_param) result.params.emplace_back(best->segments[i].text, segments[i]);
   }
   return result;
+}
+
+std::vector<verb> Router::methods_for(std::string_view encoded_path) const {
+  const auto segments = decode_segments(encoded_path);
+  std::vector<verb> methods;
+  for (const auto& route : routes_) {
+    if (!matches_path(route, segments)) continue;
+    if (std::find(methods.begin(), methods.end(), route.method) == methods.end()) methods.push_back(route.method);
+  }
+  if (methods.empty()) throw not_found("no such resource");
+  return methods;
 }
 
 bool Router::contains(verb method, std::string_view pattern) const {

@@ -15,7 +15,11 @@ ServerMetrics::ServerMetrics(metrics::Registry& registry)
               .get()) {}
 
 ServerContext::ServerContext(ServerConfig config_, Router router_, std::shared_ptr<metrics::Registry> registry_)
-    : config(std::move(config_)), router(std::move(router_)), registry(std::move(registry_)), metrics(*registry),
+    : config(std::move(config_)),
+      router(std::move(router_)),
+      cors(config.cors_origins),
+      registry(std::move(registry_)),
+      metrics(*registry),
       bodies(config.body_memory) {}
 
 void ServerContext::add_session(const std::shared_ptr<Session>& session) {

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "kok/http/cors.hpp"
 #include "kok/http/metrics.hpp"
 #include "kok/http/router.hpp"
 #include "kok/http/server.hpp"
@@ -77,6 +78,7 @@ class ServerContext {
 
   const ServerConfig config;
   const Router router;
+  const CorsPolicy cors;
   const std::shared_ptr<metrics::Registry> registry;
   ServerMetrics metrics;
   BodyBudget bodies;

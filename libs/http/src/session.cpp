@@ -255,6 +255,9 @@ asio::awaitable<bool> Session::handle(BeastRequest message) {
       id_header == message.end() ? std::nullopt : std::optional<std::string_view>(id_header->value()));
   exchange_.version = message.version();
   exchange_.keep_alive = message.keep_alive();
+  const auto origin = message.find(bh::field::origin);
+  exchange_.cors_headers = context_->cors.response_headers(
+      origin == message.end() ? std::nullopt : std::optional<std::string_view>(origin->value()));
   if (stopping()) exchange_.interruption->shutdown();
   const std::string method(message.method_string());
   const std::string target(message.target());
@@ -265,7 +268,7 @@ asio::awaitable<bool> Session::handle(BeastRequest message) {
   start_watch();
   try {
     Request request(std::move(message), peer_, exchange_.request_id, exchange_.interruption);
-    response = co_await dispatch(context_->router, request, route);
+    response = co_await dispatch(context_->router, context_->cors, request, route);
   } catch (const Error& e) {  // the target could not be parsed
     response = Response::from_error(e);
   }
@@ -318,6 +321,10 @@ asio::awaitable<unsigned> Session::write_response(BeastResponse& response, bool&
   if (!exchange_.request_id.empty() && response.find("X-Request-Id") == response.end()) {
     response.set("X-Request-Id", exchange_.request_id);
   }
+  // A preflight's answer carries its own CORS headers.
+  if (response.find(bh::field::access_control_allow_origin) == response.end()) {
+    for (const auto& [name, value] : exchange_.cors_headers) response.set(name, value);
+  }
   response.keep_alive(keep_alive);
   response.prepare_payload();
   const auto status = response.result_int();
@@ -339,6 +346,7 @@ asio::awaitable<unsigned> Session::run_event_stream(const StreamBody& body, bool
   head.set(bh::field::cache_control, "no-cache");
   head.set("X-Accel-Buffering", "no");  // tells nginx not to buffer the stream
   head.set("X-Request-Id", exchange_.request_id);
+  for (const auto& [name, value] : exchange_.cors_headers) head.set(name, value);
   exchange_.chunked = exchange_.version >= 11;
   if (exchange_.chunked) {
     head.chunked(true);

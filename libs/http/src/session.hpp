@@ -49,6 +49,7 @@ class Session final : public StreamSink, public std::enable_shared_from_this<Ses
     std::shared_ptr<Interruption> interruption = std::make_shared<Interruption>();
     bool chunked = false;       // event stream with chunked encoding (HTTP/1.1)
     bool stream_failed = false;  // an event stream write failed
+    CorsPolicy::Headers cors_headers;  // added to the answer (CorsPolicy::response_headers)
   };
 
   boost::asio::awaitable<void> serve();

@@ -19,6 +19,7 @@ TEST(Error, CarriesStatusReasonAndRetryAfter) {
 
 TEST(Error, StatusCodesMatchHttp) {
   EXPECT_EQ(status_code(ErrorStatus::bad_request), 400U);
+  EXPECT_EQ(status_code(ErrorStatus::forbidden), 403U);
   EXPECT_EQ(status_code(ErrorStatus::not_found), 404U);
   EXPECT_EQ(status_code(ErrorStatus::method_not_allowed), 405U);
   EXPECT_EQ(status_code(ErrorStatus::request_timeout), 408U);

@@ -1,7 +1,9 @@
 #include "kok/service/common_config.hpp"
 
 #include <limits>
+#include <stdexcept>
 
+#include "kok/http/cors.hpp"
 #include "kok/http/text.hpp"
 
 namespace kok::service {
@@ -86,6 +88,16 @@ void add_common_options(Options& options, CommonConfig& config) {
            })
       .add("drain-timeout", "SHUTDOWN_DRAIN_TIMEOUT", "On SIGTERM, time in-flight requests get to finish",
            duration_text(http.drain_timeout), [&http](std::string_view v) { http.drain_timeout = parse_duration(v); })
+      .add("cors-origins", "HTTP_CORS_ORIGINS",
+           "Origins whose browser apps may call the API, comma-separated (https://app.example:8443), or * for any; "
+           "empty: CORS off",
+           "", [&http](std::string_view v) {
+             try {
+               http.cors_origins = http::CorsPolicy::parse(v);
+             } catch (const std::invalid_argument& e) {
+               throw ConfigError(e.what());
+             }
+           })
       .add("kafka-request-timeout", "KAFKA_REQUEST_TIMEOUT", "Bound for one Kafka admin or metadata request",
            duration_text(config.kafka_request_timeout),
            [&config](std::string_view v) { config.kafka_request_timeout = parse_positive_duration(v); })

@@ -25,6 +25,7 @@ http::Router make_routes(const ProducerService& service) {
   r.add(verb::get,  "/topics",               "list_topics",       bind(service, list_topics));
   r.add(verb::get,  "/topics/{t}",           "describe_topic",    bind(service, describe_topic));
   r.add(verb::post, "/topics/{t}",           "create_topic",      bind(service, create_topic));
+  r.add(verb::delete_, "/topics/{t}",        "delete_topic",      bind(service, delete_topic));
   r.add(verb::post, "/topics/{t}/messages",  "produce_records",   bind(service, produce_records));
   service::add_openapi_route(r);
   // /healthz, /readyz and /metrics are added by the server.

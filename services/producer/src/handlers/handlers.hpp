@@ -23,6 +23,8 @@ Reply list_topics(const ProducerService& service, http::Request& request);
 Reply describe_topic(const ProducerService& service, http::Request& request);
 // POST /topics/{t} with optional JSON {partitions, replication_factor, configs}: 201, or 409 if it exists.
 Reply create_topic(const ProducerService& service, http::Request& request);
+// DELETE /topics/{t}: 204, 404 when missing; 403 for an internal topic (a name starting with "__").
+Reply delete_topic(const ProducerService& service, http::Request& request);
 // POST /topics/{t}/messages: raw body (one message) or JSON {"records": [...]}; answers partition + offset per record.
 Reply produce_records(const ProducerService& service, http::Request& request);
 

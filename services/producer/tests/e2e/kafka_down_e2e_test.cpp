@@ -49,6 +49,8 @@ TEST(KafkaDown, AdminRequestsFailFastWith503Or504) {
   }
   const auto list = c.get("/topics");
   EXPECT_TRUE(list.status == 503U || list.status == 504U) << list.status << " " << list.body;
+  const auto deleted = c.request("DELETE", "/topics/t");
+  EXPECT_TRUE(deleted.status == 503U || deleted.status == 504U) << deleted.status << " " << deleted.body;
   EXPECT_EQ(producer.stop(), 0);
 }
 

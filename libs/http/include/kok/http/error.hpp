@@ -16,6 +16,7 @@ namespace kok::http {
 // Only the statuses this project answers with. Values are the HTTP status codes.
 enum class ErrorStatus : unsigned {
   bad_request = 400,
+  forbidden = 403,
   not_found = 404,
   method_not_allowed = 405,
   not_acceptable = 406,

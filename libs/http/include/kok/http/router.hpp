@@ -59,6 +59,9 @@ class Router {
   // `encoded_path` as received, e.g. "/topic/a%20b" (no query). Throws Error 404 or 405 (with Allow).
   RouteMatch match(verb method, std::string_view encoded_path) const;
   bool contains(verb method, std::string_view pattern) const;
+  // The methods some route serves `encoded_path` with, in route-table order (what 405's Allow lists). Throws Error
+  // 404 when no route's pattern matches the path.
+  std::vector<verb> methods_for(std::string_view encoded_path) const;
   const std::vector<Route>& routes() const noexcept { return routes_; }
 
  private:

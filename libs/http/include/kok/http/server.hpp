@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "kok/http/metrics.hpp"
 #include "kok/http/router.hpp"
@@ -41,6 +42,8 @@ struct ServerConfig {
   std::size_t max_connections = 1024;
   // After a shutdown request, in-flight requests get this long to finish before connections are closed.
   std::chrono::milliseconds drain_timeout{std::chrono::seconds{10}};
+  // Origins whose browser scripts may call the API (CORS, see cors.hpp), or {"*"} for any; empty = CORS off.
+  std::vector<std::string> cors_origins;
   // Install SIGINT/SIGTERM handlers in run(). Tests turn this off and call stop().
   bool handle_signals = true;
 };

@@ -142,6 +142,11 @@ class Admin {
                                                   std::forward<CompletionToken>(token));
   }
   template <typename CompletionToken>
+  auto async_delete_topic(std::string name, CompletionToken&& token) {
+    return run_blocking<bool>([this, n = std::move(name)] { return delete_topic(n); },
+                              std::forward<CompletionToken>(token));
+  }
+  template <typename CompletionToken>
   auto async_cluster_info(CompletionToken&& token) {
     return run_blocking<ClusterInfo>([this] { return cluster_info(); }, std::forward<CompletionToken>(token));
   }

@@ -28,7 +28,7 @@ struct CommonConfig {
 //   HTTP_THREADS --threads, LOG_LEVEL --log-level, HTTP_BODY_LIMIT --body-limit, HTTP_BODY_MEMORY --body-memory,
 //   HTTP_HEADER_LIMIT --header-limit,
 //   HTTP_READ_TIMEOUT --read-timeout, HTTP_IDLE_TIMEOUT --idle-timeout, HTTP_WRITE_TIMEOUT --write-timeout,
-//   HTTP_MAX_CONNECTIONS --max-connections, SHUTDOWN_DRAIN_TIMEOUT --drain-timeout,
+//   HTTP_MAX_CONNECTIONS --max-connections, HTTP_CORS_ORIGINS --cors-origins, SHUTDOWN_DRAIN_TIMEOUT --drain-timeout,
 //   KAFKA_REQUEST_TIMEOUT --kafka-request-timeout, KAFKA_CLIENT_CONFIG --kafka-config,
 //   READINESS_INTERVAL --readiness-interval.
 // `config.http.port` should hold the service's default port before the call (it is shown in --help).
