@@ -41,13 +41,17 @@ ConsumerRegistry::ConsumerRegistry(RegistryOptions options, boost::asio::any_io_
 ConsumerRegistry::~ConsumerRegistry() { close_all(); }
 
 boost::asio::awaitable<Lease> ConsumerRegistry::acquire(std::string topic) {
-  // A topic being read needs no existence check: its consumer learns of a deletion itself (failed()). Asking would put
-  // a metadata request on every read once the cache's answer is old, and a hung broker holds one for the whole
-  // KAFKA_REQUEST_TIMEOUT (reads of 5 s in the chaos test while a broker was paused).
+  // A topic being read waits for no metadata request: once the Admin's cached answer is old, it is asked again in the
+  // background and this read goes on. Waiting would put a metadata request on reads every few seconds, and a hung
+  // broker holds one for the whole KAFKA_REQUEST_TIMEOUT (reads of 5 s in the chaos test while a broker was paused).
+  // A "no" (the topic was deleted) falls through to the check below, which answers 404; the deleted topic's consumer
+  // is closed by the idle sweep, or reads the topic again from its beginning if it is re-created (Kafka resets it).
   {
     std::lock_guard lock{mutex_};
     if (const auto it = consumers_.find(topic); !closed_ && it != consumers_.end() && !it->second->failed()) {
-      co_return Lease{it->second};
+      const auto cached = admin_.cached_topic_exists(topic);
+      if (!cached) refresh_existence(topic);
+      if (cached.value_or(!found_gone(topic))) co_return Lease{it->second};
     }
   }
   // Opening: served from the Admin's metadata cache when fresh; a miss costs one metadata request off the io threads.
@@ -56,6 +60,24 @@ boost::asio::awaitable<Lease> ConsumerRegistry::acquire(std::string topic) {
   // The Admin confirms a "no" with a topic-specific request: a topic created a moment ago is not refused.
   if (!exists.value) throw http::not_found("topic does not exist");
   co_return lease_for(topic);
+}
+
+void ConsumerRegistry::refresh_existence(const std::string& topic) {
+  {
+    std::lock_guard lock{refreshing_->mutex};
+    if (!refreshing_->topics.insert(topic).second) return;
+  }
+  admin_.async_topic_exists(topic, [refreshing = refreshing_, topic](const kafka::Result<bool>& exists) {
+    std::lock_guard lock{refreshing->mutex};
+    refreshing->topics.erase(topic);
+    // The Admin keeps a "no" for a moment only (missing_ttl), shorter than a read of a deleted topic lasts.
+    if (exists.ok() && !exists.value) refreshing->gone.insert(topic);
+  });
+}
+
+bool ConsumerRegistry::found_gone(const std::string& topic) {
+  std::lock_guard lock{refreshing_->mutex};
+  return refreshing_->gone.erase(topic) > 0;
 }
 
 Lease ConsumerRegistry::lease_for(const std::string& topic) {

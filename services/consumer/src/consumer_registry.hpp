@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -86,6 +87,11 @@ class ConsumerRegistry {
   void enforce_budget();
   void schedule_budget_check();
   void close_later(std::shared_ptr<TopicConsumer> consumer);
+  // Asks the Admin again whether `topic` exists, without anyone waiting: the answer lands in its cache. One at a time
+  // per topic.
+  void refresh_existence(const std::string& topic);
+  // True (once) when a refresh found `topic` gone.
+  bool found_gone(const std::string& topic);
 
   RegistryOptions options_;
   boost::asio::any_io_executor io_;
@@ -97,6 +103,14 @@ class ConsumerRegistry {
   std::optional<boost::asio::steady_timer> sweep_timer_;
   std::optional<boost::asio::steady_timer> budget_timer_;
   PrefetchBudget budget_;
+  // Topics whose existence is being asked again, and those found gone (until a read sees it); shared with the
+  // Admin's completion, which may outlive the registry.
+  struct Refreshing {
+    std::mutex mutex;
+    std::set<std::string, std::less<>> topics;
+    std::set<std::string, std::less<>> gone;
+  };
+  std::shared_ptr<Refreshing> refreshing_ = std::make_shared<Refreshing>();
   bool closed_ = false;
 };
 

@@ -52,8 +52,8 @@ TEST(DeleteTopic, BadNamesAndInternalTopicsAreRefused) {
 }
 
 // The consumer holds an open consumer (and the group's position) for a topic it read. Deleting the topic through the
-// producer must end that: the consumer answers 404 for it, and a topic re-created under the same name is read from
-// its own beginning (offset 0), not from the old topic's position.
+// producer must end that for readers: the consumer answers 404 for it, and a topic re-created under the same name is
+// read from its own beginning (offset 0), not from the old topic's position.
 TEST(DeleteTopic, TheConsumerLetsGoAndReadsTheRecreatedTopicFromZero) {
   test_support::ServiceOptions options;
   options.binary = KOK_CONSUMER_BINARY;
@@ -74,10 +74,13 @@ TEST(DeleteTopic, TheConsumerLetsGoAndReadsTheRecreatedTopicFromZero) {
   const auto deleted = c.request("DELETE", "/topics/" + topic);
   ASSERT_EQ(deleted.status, 204U) << deleted.body;
 
-  // Gone for the consumer too, within a few seconds (it learns of the deletion from Kafka, not from the producer).
+  // Gone for the consumer too (it learns of the deletion from Kafka, not from the producer): a read of the deleted topic
+  // ends after its catch-up grace (CONSUMER_NEXT_WAIT + 10 s: the consumer cannot tell a deleted topic from one it has
+  // not caught up with) and asks the Admin again in the background; the first read after that answer is a 404. So two
+  // reads' time at most.
   const auto started = std::chrono::steady_clock::now();
   test_support::HttpResponse gone;
-  while (std::chrono::steady_clock::now() - started < 15s) {
+  while (std::chrono::steady_clock::now() - started < 30s) {
     gone = reader.get("/" + topic);
     if (gone.status == 404U && gone.body == "topic does not exist\n") break;
     std::this_thread::sleep_for(200ms);
@@ -85,7 +88,7 @@ TEST(DeleteTopic, TheConsumerLetsGoAndReadsTheRecreatedTopicFromZero) {
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   EXPECT_EQ(gone.status, 404U) << gone.body;
   EXPECT_EQ(gone.body, "topic does not exist\n");
-  EXPECT_LT(took, 10s);
+  EXPECT_LT(took, 25s);
   std::printf("consumer answered 404 for the deleted topic after %lld ms\n", static_cast<long long>(took.count()));
 
   // Re-created under the same name: the new topic's first message, at offset 0.
@@ -109,7 +112,7 @@ TEST(DeleteTopic, TheConsumerLetsGoAndReadsTheRecreatedTopicFromZero) {
   ASSERT_EQ(next.status, 200U) << next.body;
   EXPECT_EQ(next.body.rfind("offset: 0 key: ", 0), 0U) << next.body;
   EXPECT_EQ(next.body.substr(next.body.find(" value: ")), " value: reborn");
-  EXPECT_EQ(consumer.stop(), 0);
+  EXPECT_EQ(consumer.stop(), 0) << consumer.log();
 }
 
 }  // namespace
