@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -18,6 +19,20 @@ struct Tally {
   std::atomic<long> attempts{0};
   std::atomic<long> ok{0};
   std::atomic<long> retries{0};  // writers that retry: attempts after a message's first
+  // Answers other than 200, by status and first line of the reason (status 0: no answer, the client's error): what
+  // the services refused, and why.
+  void note_refusal(unsigned status, const std::string& body) {
+    std::lock_guard lock{refusals_mutex};
+    ++refused[std::to_string(status) + " " + body.substr(0, body.find('\n'))];
+  }
+  std::string refusals() const {
+    std::lock_guard lock{refusals_mutex};
+    std::string out;
+    for (const auto& [what, n] : refused) out += (out.empty() ? "" : ", ") + std::to_string(n) + " x " + what;
+    return out.empty() ? "none" : out;
+  }
+  mutable std::mutex refusals_mutex;
+  std::map<std::string, long> refused;
   double ratio() const { return attempts == 0 ? 0.0 : static_cast<double>(ok) / static_cast<double>(attempts); }
 };
 

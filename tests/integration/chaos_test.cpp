@@ -94,14 +94,17 @@ void plain_writer(WriterEnv& env, Tally& tally, int index) {
     const auto started = Clock::now();
     try {
       if (!http) http.emplace(env.producer.client(kProduceTimeout + 5s));
-      const auto status = http->post("/message/" + env.topic, value).status;
+      const auto response = http->post("/message/" + env.topic, value);
+      const auto status = response.status;
       env.produces.add(Clock::now() - started, kProduceTimeout);
+      if (status != 200) tally.note_refusal(status, response.body);
       if (status == 200) {
         ++tally.ok;
         env.acked.add(value);
       }
-    } catch (const std::exception&) {
+    } catch (const std::exception& e) {
       env.produces.add(Clock::now() - started, kProduceTimeout);
+      tally.note_refusal(0, e.what());
       http.reset();  // reconnect next time
     }
   }
@@ -355,6 +358,7 @@ TEST(Chaos, BrokersFailingOneAtATimeLoseNothingHangNothingAndRefuseOnlyWhatKafka
     std::cout << " HTTP " << kWriters[k].name << " writes " << writer_tallies[k].ok << "/" << writer_tallies[k].attempts
               << " ok (" << 100.0 * writer_tallies[k].ratio() << "%, " << writer_tallies[k].retries << " retries),";
   }
+  std::cout << " plain refusals: " << writer_tallies[0].refusals() << ";";
   std::cout << " raw librdkafka " << baseline.ok << "/" << baseline.attempts << " ok (" << 100.0 * baseline.ratio()
             << "%), relative " << 100.0 * relative << "%; acknowledged " << all_acked.size() << ", not served " << lost
             << ", not in Kafka " << lost_in_kafka << ", served twice " << duplicates << "; longest produce "

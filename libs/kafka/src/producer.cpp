@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <future>
+#include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,19 +37,43 @@ void on_delivery(rd_kafka_t* /*rk*/, const rd_kafka_message_t* m, void* /*opaque
 
 struct Producer::Impl {
   Options options;
-  detail::ClientPtr rk;
+  ConfigMap config;  // kept to create the client again after a fatal error
   std::atomic<bool> stopping{false};
+  // The client; replaced (under an exclusive lock) after a fatal error. enqueue() holds a shared lock while it hands a
+  // message over, so no message goes to a client being destroyed.
+  std::shared_mutex client_mutex;
+  detail::ClientPtr rk;
   std::thread poll_thread;
 
-  Impl(const ConfigMap& config, Options opts) : options(opts) {
-    auto conf = detail::make_conf(config);
-    rd_kafka_conf_set_dr_msg_cb(conf.get(), on_delivery);
-    rk = detail::make_client(RD_KAFKA_PRODUCER, std::move(conf));
+  Impl(const ConfigMap& c, Options opts) : options(opts), config(c), rk(new_client()) {
     // The single thread serving delivery reports for every message of this producer. 100 ms bounds how long
     // shutdown waits for it; delivery reports themselves wake it immediately.
     poll_thread = std::thread([this] {
-      while (!stopping.load(std::memory_order_acquire)) rd_kafka_poll(rk.get(), 100);
+      while (!stopping.load(std::memory_order_acquire)) {
+        rd_kafka_poll(rk.get(), 100);  // only this thread replaces rk: no lock needed to read it here
+        if (rd_kafka_fatal_error(rk.get(), nullptr, 0) != RD_KAFKA_RESP_ERR_NO_ERROR) replace_client();
+      }
     });
+  }
+
+  detail::ClientPtr new_client() const {
+    auto conf = detail::make_conf(config);
+    rd_kafka_conf_set_dr_msg_cb(conf.get(), on_delivery);
+    return detail::make_client(RD_KAFKA_PRODUCER, std::move(conf));
+  }
+
+  // An idempotent producer that hit a fatal error (librdkafka 2.0.2 after a broker hung: "out of order sequence
+  // number") fails every later message; librdkafka's answer is a new producer instance. What the old one still held
+  // fails now (its handlers complete with the error: those requests answer 5xx, their clients retry), then the new
+  // client takes every later message.
+  void replace_client() {
+    char reason[512] = {};
+    const auto code = rd_kafka_fatal_error(rk.get(), reason, sizeof reason);
+    spdlog::error("kafka producer: fatal error {} ({}): starting a new producer instance", rd_kafka_err2name(code), reason);
+    std::unique_lock lock{client_mutex};
+    rd_kafka_purge(rk.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    (void)rd_kafka_flush(rk.get(), 1000);  // serves the purged messages' delivery reports
+    rk = new_client();
   }
 
   ~Impl() {
@@ -100,7 +126,11 @@ void Producer::enqueue(std::string_view topic, std::int32_t partition, std::opti
   }
   add(RD_KAFKA_VTYPE_OPAQUE).u.ptr = completion.get();
 
-  rd_kafka_error_t* error = rd_kafka_produceva(impl_->rk.get(), args.data(), args.size());
+  rd_kafka_error_t* error = nullptr;
+  {
+    std::shared_lock lock{impl_->client_mutex};
+    error = rd_kafka_produceva(impl_->rk.get(), args.data(), args.size());
+  }
   if (error == nullptr) {
     (void)completion.release();  // now owned by the message; on_delivery takes it back
     return;
@@ -122,7 +152,13 @@ Result<DeliveryReport> Producer::produce_sync(std::string_view topic, std::optio
 }
 
 std::error_code Producer::flush(std::chrono::milliseconds timeout) {
+  std::shared_lock lock{impl_->client_mutex};
   return detail::to_error(rd_kafka_flush(impl_->rk.get(), detail::to_timeout_ms(timeout)));
+}
+
+void Producer::inject_fatal_error_for_test() {
+  std::shared_lock lock{impl_->client_mutex};
+  (void)rd_kafka_test_fatal_error(impl_->rk.get(), RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER, "injected by a test");
 }
 
 }  // namespace kok::kafka

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <thread>
 #include <vector>
 
 #include <boost/asio/as_tuple.hpp>
@@ -74,6 +75,24 @@ TEST_F(ProducerTest, AsyncProduceGivesDistinctIncreasingOffsets) {
   EXPECT_EQ(offsets.size(), static_cast<std::size_t>(count));
   EXPECT_EQ(*offsets.begin(), 0);
   EXPECT_EQ(*offsets.rbegin(), count - 1);
+}
+
+// librdkafka 2.0.2's idempotent producer can end in a fatal state after a broker hung ("out of order sequence
+// number", seen in the chaos test); every later message would fail until the process restarts. The Producer starts a
+// new client instead: messages fail for a moment, then go through again.
+TEST_F(ProducerTest, AFatalErrorIsFollowedByANewClientThatDelivers) {
+  const auto topic = make_topic("fatal");
+  Producer producer{producer_config(bootstrap_servers())};
+  ASSERT_TRUE(producer.produce_sync(topic, "k", "before"));
+  producer.inject_fatal_error_for_test();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  Result<DeliveryReport> after = producer.produce_sync(topic, "k", "after");
+  while (!after && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    after = producer.produce_sync(topic, "k", "after");
+  }
+  ASSERT_TRUE(after) << after.reason;
+  EXPECT_EQ(after.value.offset, 1);
 }
 
 TEST_F(ProducerTest, SyncProduceRoundTripsKeyValueAndHeaders) {

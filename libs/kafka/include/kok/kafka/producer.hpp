@@ -7,7 +7,8 @@
 //
 // How it works: the completion handler travels with the message as librdkafka's per-message opaque. ONE poll thread
 // owned by the Producer serves delivery reports and posts each completion to the handler's associated executor, so no
-// thread waits per request. A full local queue fails immediately (ErrorKind::queue_full) instead of blocking.
+// thread waits per request. A full local queue fails immediately (ErrorKind::queue_full) instead of blocking. A
+// fatal error of the idempotent producer (every later message would fail) makes it start a new client.
 // Destruction flushes for at most Options::flush_timeout, then fails whatever is still queued (ErrorKind::shutting_down):
 // every handler is completed exactly once. Destroy the Producer before the io_context its handlers run on.
 
@@ -68,6 +69,10 @@ class Producer {
 
   // Waits up to `timeout` for everything queued to be delivered. Returns a timeout error if some is still pending.
   std::error_code flush(std::chrono::milliseconds timeout);
+
+  // Puts the client in librdkafka's fatal state, as a broker's "out of order sequence number" does (tests only): the
+  // Producer then replaces its client, as it does for a real fatal error.
+  void inject_fatal_error_for_test();
 
  private:
   using DeliveryCompletion = detail::Completion<std::error_code, DeliveryReport>;
