@@ -50,7 +50,7 @@ KeyStore::KeyStore(kafka::ConfigMap consumer_config, kafka::Admin& admin, kafka:
       admin_(admin),
       producer_(producer),
       options_(std::move(options)),
-      ledger_(options_.timing) {}
+      ledger_(options_.timing.ttl) {}
 
 KeyStore::~KeyStore() {
   stopping_ = true;

@@ -13,7 +13,6 @@
 #include <boost/asio/thread_pool.hpp>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -34,6 +33,15 @@ namespace kok::producer::idempotency {
 // The message headers that tie a record to its key: the recovery looks for them.
 inline constexpr const char* key_header = "Idempotency-Key";
 inline constexpr const char* index_header = "Idempotency-Record";  // the record's index in its request, from 0
+
+struct Timing {
+  // How long this replica's claims hold their key. Longer than an attempt can still put a record into Kafka after its
+  // claim (the producer's delivery timeout plus the brokers' request timeout, with a margin): a later claim then finds
+  // what the earlier attempt wrote, and never writes beside it.
+  std::chrono::milliseconds lease{std::chrono::seconds{60}};
+  // How long a completed key is remembered (the expiry clients are told); the same on every replica.
+  std::chrono::milliseconds ttl{std::chrono::hours{24}};
+};
 
 class KeyStore {
  public:

@@ -45,7 +45,7 @@ void Ledger::apply(const std::string& key, const Event& event, std::int64_t at_m
 void Ledger::apply_claim(const std::string& key, const Claim& claim, std::int64_t at_ms) {
   auto [it, fresh] = entries_.try_emplace(key);
   Entry& entry = it->second;
-  const auto ttl = timing_.ttl.count();
+  const auto ttl = ttl_.count();
   if (!fresh) {
     const bool expired = entry.response ? entry.completed_at_ms + ttl <= at_ms : entry.claimed_at_ms + ttl <= at_ms;
     if (expired) {
@@ -90,7 +90,7 @@ Verdict Ledger::verdict(const std::string& key, const std::string& fingerprint, 
 }
 
 void Ledger::expire(std::int64_t now_ms) {
-  const auto ttl = timing_.ttl.count();
+  const auto ttl = ttl_.count();
   std::erase_if(entries_, [&](const auto& item) {
     const Entry& e = item.second;
     return (e.response ? e.completed_at_ms : e.claimed_at_ms) + ttl <= now_ms;

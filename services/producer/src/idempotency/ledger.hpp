@@ -35,8 +35,8 @@ struct Claim {
   std::string claim_id;     // unique per attempt (replica + counter)
   std::string fingerprint;  // of the request: method, target, the headers that shape the message, body
   std::string topic;        // where its records go (the recovery looks there)
-  // How long it holds the key (Timing::lease of the replica that wrote it): in the record, so that every replica
-  // judges a claim by the same lease whatever its own settings.
+  // How long it holds the key (the Timing::lease of the replica that wrote it, key_store.hpp): in the record, so that
+  // every replica judges a claim by the same lease whatever its own settings.
   std::int64_t lease_ms = 0;
 };
 struct Completion {
@@ -50,15 +50,6 @@ struct Release {
   bool nothing_written = true;
 };
 using Event = std::variant<Claim, Completion, Release>;
-
-struct Timing {
-  // How long this replica's claims hold their key. Longer than an attempt can still put a record into Kafka after its claim (the
-  // producer's delivery timeout plus the brokers' request timeout, with a margin): a later claim then finds what the
-  // earlier attempt wrote, and never writes beside it.
-  std::chrono::milliseconds lease{std::chrono::seconds{60}};
-  // How long a completed key is remembered (the expiry clients are told).
-  std::chrono::milliseconds ttl{std::chrono::hours{24}};
-};
 
 struct Verdict {
   enum class Kind {
@@ -76,7 +67,8 @@ struct Verdict {
 
 class Ledger {
  public:
-  explicit Ledger(Timing timing) : timing_(timing) {}
+  // `ttl`: how long a completed key is remembered. (Each claim carries its own lease.)
+  explicit Ledger(std::chrono::milliseconds ttl) : ttl_(ttl) {}
 
   // Applies one record of the store, at the time the log gave it.
   void apply(const std::string& key, const Event& event, std::int64_t at_ms);
@@ -86,7 +78,6 @@ class Ledger {
   // Forgets keys no claim at or after `now_ms` can be affected by (completed or claimed longer than the TTL ago).
   void expire(std::int64_t now_ms);
   [[nodiscard]] std::size_t size() const { return entries_.size(); }
-  [[nodiscard]] const Timing& timing() const { return timing_; }
 
  private:
   struct Entry {
@@ -102,7 +93,7 @@ class Ledger {
   void apply_claim(const std::string& key, const Claim& claim, std::int64_t at_ms);
   [[nodiscard]] bool holds(const Entry& entry, std::int64_t at_ms) const;
 
-  Timing timing_;
+  std::chrono::milliseconds ttl_;
   std::map<std::string, Entry> entries_;
 };
 

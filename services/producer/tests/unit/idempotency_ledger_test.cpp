@@ -12,7 +12,7 @@ using Kind = Verdict::Kind;
 constexpr std::int64_t lease_ms = 60'000;
 constexpr std::int64_t ttl_ms = 3'600'000;
 
-Ledger ledger() { return Ledger{Timing{std::chrono::milliseconds{lease_ms}, std::chrono::milliseconds{ttl_ms}}}; }
+Ledger ledger() { return Ledger{std::chrono::milliseconds{ttl_ms}}; }
 Claim claim(std::string id, std::string fp = "fp-a", std::int64_t lease = lease_ms) {
   return Claim{std::move(id), std::move(fp), "orders", lease};
 }
