@@ -186,21 +186,31 @@ TEST(Idempotency, AClaimThatRanOutIsRecoveredNotWrittenAgain) {
     return idempotency::fingerprint(http::Request(std::move(m), {}, "test"));
   };
 
-  // The silent replica: a claim for each key (2 s lease), and for one of them the record it wrote.
+  // The replica's store is created and read before the clock starts: its first keyed answer says so.
+  auto c = replica.client(40s);
+  const auto warm = test_support::unique_topic("idem-warm");
+  create_topic(warm);
+  unsigned warmed = 0;
+  for (int i = 0; i < 60 && warmed != 200U; ++i) {
+    warmed = c.post("/message/" + warm, "w", keyed(test_support::unique_topic("warm"))).status;
+    if (warmed != 200U) std::this_thread::sleep_for(500ms);
+  }
+  ASSERT_EQ(warmed, 200U);
+
+  // The silent replica: a claim for each key (4 s lease), and for one of them the record it wrote.
   kafka::Producer raw{kafka::producer_config(test_support::kafka_bootstrap_servers())};
   for (const auto& key : {written_key, lost_key}) {
-    const idempotency::Claim claim{"silent-1-" + key, fingerprint_of(key, "v"), topic, 2000};
+    const idempotency::Claim claim{"silent-1-" + key, fingerprint_of(key, "v"), topic, 4000};
     ASSERT_TRUE(raw.produce_sync(store, key, idempotency::encode(claim), {}, 0).ok());
   }
   ASSERT_TRUE(raw.produce_sync(topic, std::string{"k"}, "v", {{"Idempotency-Key", written_key}}).ok());
   ASSERT_EQ(records_in(topic), 1);
 
-  auto c = replica.client(40s);
   // Within the lease: in flight.
   const auto early = c.post("/message/" + topic, "v", keyed(written_key));
   EXPECT_EQ(early.status, 409U) << early.body;
   EXPECT_EQ(early.body, "a request with this Idempotency-Key is still in progress; retry later with the same key\n");
-  std::this_thread::sleep_for(2500ms);
+  std::this_thread::sleep_for(4500ms);
   test_support::HttpResponse recovered;
   try {
     recovered = c.post("/message/" + topic, "v", keyed(written_key));
