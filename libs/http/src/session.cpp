@@ -221,7 +221,7 @@ asio::awaitable<void> Session::serve() {
     }
 
     state_ = State::handling;
-    if (!co_await handle(parser.release())) break;
+    if (!co_await handle(parser.release(), std::move(body))) break;
   }
   co_await close(false);
 }
@@ -245,7 +245,7 @@ asio::awaitable<void> Session::answer_unread(Error error, unsigned version, cons
   record("invalid", status, started);
 }
 
-asio::awaitable<bool> Session::handle(BeastRequest message) {
+asio::awaitable<bool> Session::handle(BeastRequest message, BodyReservation body) {
   const auto started = std::chrono::steady_clock::now();
   exchange_ = Exchange{};
   const auto accept = message.find(bh::field::accept);
@@ -272,6 +272,9 @@ asio::awaitable<bool> Session::handle(BeastRequest message) {
   } catch (const Error& e) {  // the target could not be parsed
     response = Response::from_error(e);
   }
+  // The request (and its body) is gone: its share of the budget is free before the answer is written, so a client
+  // that has the answer can count on the share being back.
+  body = BodyReservation{};
   bool keep_alive = exchange_.keep_alive && !stopping();
   const auto status = co_await write_answer(response, keep_alive);
   stop_watch();

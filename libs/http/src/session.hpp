@@ -56,7 +56,7 @@ class Session final : public StreamSink, public std::enable_shared_from_this<Ses
   // Waits for the first byte of the next request (idle timeout). false = close the connection.
   boost::asio::awaitable<bool> wait_for_request();
   // Handles one complete request. Returns whether to keep the connection open.
-  boost::asio::awaitable<bool> handle(BeastRequest message);
+  boost::asio::awaitable<bool> handle(BeastRequest message, BodyReservation body);
   // Writes the answer; returns the status written, 0 if it was not (client gone, write failed).
   boost::asio::awaitable<unsigned> write_answer(Response& response, bool& keep_alive);
   boost::asio::awaitable<unsigned> write_response(BeastResponse& response, bool& keep_alive);
