@@ -1,8 +1,8 @@
--- Shared by the benchmark scripts: prints one machine-readable line that bench/run.sh turns into a table row.
--- Fields: requests, non-2xx answers, socket errors, p50, p99 and max latency (microseconds), duration (microseconds).
+-- Shared by the wrk scripts: prints the result line read_result in bench/run.sh reads (latencies in microseconds).
 function report(summary, latency)
   local e = summary.errors
-  io.write(string.format("RESULT %d %d %d %.0f %.0f %.0f %d\n", summary.requests, e.status,
-    e.connect + e.read + e.write + e.timeout, latency:percentile(50), latency:percentile(99), latency.max,
-    summary.duration))
+  local seconds = summary.duration / 1e6
+  io.write(string.format("RESULT %d %d %d %.1f %.1f %.0f %.0f %.0f %.0f\n", summary.requests, e.status,
+    e.connect + e.read + e.write + e.timeout, summary.requests / seconds, (summary.requests - e.status) / seconds,
+    latency:percentile(50), latency:percentile(99), latency:percentile(99.9), latency.max))
 end

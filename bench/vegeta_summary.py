@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Summarises one vegeta attack: reads `vegeta encode -to csv` on stdin and prints
-"RESULT REQUESTS OK RATE THROUGHPUT P50 P99 P99.9 MAX" (rates per second of the attack's span, latencies in
+"""Summarises one vegeta attack: reads `vegeta encode -to csv` on stdin and prints the result line read_result in
+bench/run.sh reads (a failed request counts as non-2xx; rates per second of the attack's span; latencies in
 microseconds, nearest-rank percentiles over every request, failed ones included).
 
     vegeta encode -to csv results.bin | bench/vegeta_summary.py
@@ -27,5 +27,5 @@ def rank(p):
 
 span = (max(starts) - min(starts)) / 1e9 or 1e-9
 wait_span = (last_end - min(starts)) / 1e9 or 1e-9
-print("RESULT", len(latencies), ok, f"{len(latencies) / span:.1f}", f"{ok / wait_span:.1f}",
+print("RESULT", len(latencies), len(latencies) - ok, 0, f"{len(latencies) / span:.1f}", f"{ok / wait_span:.1f}",
       *(f"{rank(p):.0f}" for p in (50, 99, 99.9)), f"{latencies[-1] / 1000:.0f}")

@@ -43,6 +43,7 @@ broker_port()     { echo $(( PORT_BASE + $1 )); }
 controller_port() { echo $(( PORT_BASE + 100 + $1 )); }
 data_dir()        { echo "$DIR/kafka-$1"; }
 log_file()        { echo "$DIR/logs/kafka-$1.log"; }
+gc_log_file()     { echo "$DIR/logs/gc-$1.log"; }
 pid_file()        { echo "$DIR/run/kafka-$1.pid"; }
 config_file()     { echo "$DIR/run/server-$1.properties"; }
 
@@ -160,8 +161,10 @@ start_node() {
   if node_pid "$n" >/dev/null; then return; fi
   write_config "$n"
   check_or_format "$n"
-  # setsid: the broker outlives the shell that started it (tests and deploy.sh return while it runs).
+  # setsid: the broker outlives the shell that started it (tests and deploy.sh return while it runs). The GC log
+  # (pauses with wall-clock times) says whether a latency tail was the brokers' (bench/run.sh reads it).
   setsid nohup java -Xms256m -Xmx"$HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExplicitGCInvokesConcurrent \
+    -Xlog:gc:file="$(gc_log_file "$n")":time,uptime:filecount=2,filesize=10m \
     -Djava.awt.headless=true -Dlog4j2.configurationFile="$HERE/log4j2.properties" -Dkafka.logs.file="$(log_file "$n")" \
     -cp "$LIBS/*" kafka.Kafka "$(config_file "$n")" >"$DIR/logs/kafka-$n.out" 2>&1 </dev/null &
   echo $! >"$(pid_file "$n")"
