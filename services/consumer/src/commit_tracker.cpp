@@ -25,8 +25,6 @@ void CommitTracker::done(std::int32_t partition, std::int64_t offset) {
   if (it->second.outstanding.erase(offset) > 0) --outstanding_;
 }
 
-void CommitTracker::failed(std::int32_t /*partition*/, std::int64_t /*offset*/) {}
-
 std::vector<PartitionPosition> CommitTracker::take_commits() {
   std::vector<PartitionPosition> out;
   for (auto& [id, p] : partitions_) {
@@ -61,11 +59,5 @@ std::int64_t CommitTracker::committed(std::int32_t partition) const {
 }
 
 std::size_t CommitTracker::outstanding() const noexcept { return outstanding_; }
-
-std::vector<std::int32_t> CommitTracker::partitions() const {
-  std::vector<std::int32_t> ids;
-  for (const auto& [id, p] : partitions_) ids.push_back(id);
-  return ids;
-}
 
 }  // namespace kok::consumer

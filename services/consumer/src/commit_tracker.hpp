@@ -25,11 +25,9 @@ class CommitTracker {
   void start_at(std::int32_t partition, std::int64_t offset);
   // The message at (partition, offset) was handed to a caller (first time or again).
   void taken(std::int32_t partition, std::int64_t offset);
-  // Its response was written: it is done.
+  // Its response was written: it is done. A message whose response was not written needs no call: it stays
+  // outstanding (it will be handed out again), which holds the commit position below it.
   void done(std::int32_t partition, std::int64_t offset);
-  // Its response could not be written: it stays outstanding (it will be handed out again), which holds the commit
-  // position below it. Present for symmetry and counting; the position does not move.
-  void failed(std::int32_t partition, std::int64_t offset);
 
   // Positions that moved forward since the last call (what to commit now), sorted by partition.
   std::vector<PartitionPosition> take_commits();
@@ -43,7 +41,6 @@ class CommitTracker {
   [[nodiscard]] std::int64_t committed(std::int32_t partition) const;
   // Messages handed out or waiting for redelivery, over all partitions.
   [[nodiscard]] std::size_t outstanding() const noexcept;
-  [[nodiscard]] std::vector<std::int32_t> partitions() const;
 
  private:
   struct Partition {

@@ -7,7 +7,6 @@ std::vector<kafka::Message> DeliveryQueue::take(std::size_t max, const Source& s
   while (out.size() < max && !redelivery_.empty()) {
     auto node = redelivery_.extract(redelivery_.begin());
     tracker_.taken(node.mapped().partition, node.mapped().offset);
-    ++redelivered_;
     out.push_back(std::move(node.mapped()));
   }
   while (out.size() < max) {
@@ -24,7 +23,6 @@ void DeliveryQueue::finish(const std::vector<kafka::Message>& messages, bool don
     if (done) {
       tracker_.done(m.partition, m.offset);
     } else {
-      tracker_.failed(m.partition, m.offset);
       redelivery_.emplace(std::make_pair(m.offset, m.partition), m);
     }
   }

@@ -35,13 +35,11 @@ class DeliveryQueue {
   void recommit() { tracker_.forget_committed(); }
   [[nodiscard]] const CommitTracker& tracker() const noexcept { return tracker_; }
   [[nodiscard]] std::size_t waiting_redelivery() const noexcept { return redelivery_.size(); }
-  [[nodiscard]] std::uint64_t redelivered() const noexcept { return redelivered_; }
 
  private:
   CommitTracker tracker_;
   // Keyed by (offset, partition): taking from the front gives each partition's lowest offset first.
   std::map<std::pair<std::int64_t, std::int32_t>, kafka::Message> redelivery_;
-  std::uint64_t redelivered_ = 0;
 };
 
 }  // namespace kok::consumer
