@@ -37,7 +37,7 @@ std::vector<PartitionPosition> CommitTracker::take_commits() {
   return out;
 }
 
-void CommitTracker::forget_committed() {
+void CommitTracker::commit_failed() {
   for (auto& [id, p] : partitions_) {
     if (p.next_untaken >= 0) p.committed = -1;
   }

@@ -31,8 +31,8 @@ class CommitTracker {
 
   // Positions that moved forward since the last call (what to commit now), sorted by partition.
   std::vector<PartitionPosition> take_commits();
-  // The positions last returned by take_commits() were not stored (commit failed): return them again next time.
-  void forget_committed();
+  // The commit of the positions last returned by take_commits() failed: return them again next time.
+  void commit_failed();
   // Position that would be committed for `partition` now (-1 if nothing was ever taken from it).
   [[nodiscard]] std::int64_t position(std::int32_t partition) const;
   // One past the highest offset ever taken from `partition` (-1 if none).

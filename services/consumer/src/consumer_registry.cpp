@@ -180,7 +180,7 @@ void ConsumerRegistry::sweep() {
       close_later(std::move(it->second));
       it = consumers_.erase(it);
     } else {
-      it->second->expire_held(now);
+      it->second->expire_held();
       it->second->update_lag();
       ++it;
     }

@@ -81,7 +81,7 @@ TEST(CommitTracker, FailedCommitIsSentAgain) {
   t.taken(0, 0);
   t.done(0, 0);
   EXPECT_EQ(t.take_commits(), (Commits{{0, 1}}));
-  t.forget_committed();
+  t.commit_failed();
   EXPECT_EQ(t.take_commits(), (Commits{{0, 1}}));
   EXPECT_TRUE(t.take_commits().empty());
 }

@@ -28,7 +28,7 @@ boost::asio::awaitable<std::vector<kafka::Message>> take_messages(TopicConsumer&
                                                                    http::Interruption& interruption, std::size_t max,
                                                                    std::chrono::milliseconds wait);
 
-// Messages handed to one response. finish() exactly once; if nobody does (the handler threw before answering), the
+// Messages handed to one response. finish() (the response ended, written or not) exactly once; if nobody does (the handler threw before answering), the
 // destructor reports them as not written so they are handed out again.
 class Delivery {
  public:
@@ -43,10 +43,12 @@ class Delivery {
   // Written to a named reader: held until it acknowledges. Written otherwise: committed. Not written: served again.
   void finish(bool written) {
     if (finished_.exchange(true)) return;
-    if (written && reader_) {
+    if (!written) {
+      consumer_->not_written(messages_);
+    } else if (reader_) {
       consumer_->hold(*reader_, messages_);
     } else {
-      consumer_->finish(messages_, written);
+      consumer_->written(messages_);
     }
   }
 

@@ -122,9 +122,13 @@ boost::asio::awaitable<bool> send_all(TopicConsumer& consumer, http::EventStream
       to_send.push_back(std::move(m));
     }
   }
-  consumer.finish(already_had, true);
+  consumer.written(already_had);
   const bool sent = co_await stream.send(events);
-  consumer.finish(to_send, sent);
+  if (sent) {
+    consumer.written(to_send);
+  } else {
+    consumer.not_written(to_send);
+  }
   co_return sent;
 }
 
