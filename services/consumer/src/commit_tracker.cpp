@@ -43,6 +43,16 @@ void CommitTracker::commit_failed() {
   }
 }
 
+std::vector<std::int64_t> CommitTracker::move_to(std::int32_t partition, std::int64_t offset) {
+  auto& p = partitions_[partition];
+  std::vector<std::int64_t> dropped(p.outstanding.begin(), p.outstanding.end());
+  outstanding_ -= p.outstanding.size();
+  p.outstanding.clear();
+  p.next_untaken = offset;
+  p.committed = offset;
+  return dropped;
+}
+
 std::int64_t CommitTracker::position(std::int32_t partition) const {
   const auto it = partitions_.find(partition);
   return it == partitions_.end() ? -1 : it->second.position();

@@ -33,6 +33,9 @@ class CommitTracker {
   std::vector<PartitionPosition> take_commits();
   // The commit of the positions last returned by take_commits() failed: return them again next time.
   void commit_failed();
+  // Reading of `partition` moves to `offset` (a replay), taken as committed (the caller commits it). Returns the
+  // offsets that were outstanding there: nothing of the old path holds the position any more.
+  std::vector<std::int64_t> move_to(std::int32_t partition, std::int64_t offset);
   // Position that would be committed for `partition` now (-1 if nothing was ever taken from it).
   [[nodiscard]] std::int64_t position(std::int32_t partition) const;
   // One past the highest offset ever taken from `partition` (-1 if none).

@@ -25,18 +25,19 @@ TopicDelivery::Messages TopicDelivery::take(std::size_t max, const Source& sourc
 
 void TopicDelivery::written(const Messages& messages) {
   for (const auto& m : messages) {
-    tracker_.done(m.partition, m.offset);
+    if (!from_before_move(m)) tracker_.done(m.partition, m.offset);
   }
 }
 
 void TopicDelivery::not_written(const Messages& messages) {
   // Outstanding in the tracker still, which holds the commit position below them until they are done.
   for (const auto& m : messages) {
-    redelivery_.emplace(std::make_pair(m.offset, m.partition), m);
+    if (!from_before_move(m)) redelivery_.emplace(std::make_pair(m.offset, m.partition), m);
   }
 }
 
 void TopicDelivery::hold(const std::string& reader, Messages messages) {
+  std::erase_if(messages, [this](const kafka::Message& m) { return from_before_move(m); });
   held_.hold(reader, std::move(messages), now_() + ack_timeout_);
 }
 
@@ -65,6 +66,41 @@ void TopicDelivery::commit_succeeded() { commit_in_flight_ = false; }
 void TopicDelivery::commit_failed() {
   commit_in_flight_ = false;
   tracker_.commit_failed();
+}
+
+void TopicDelivery::move_to(const std::vector<PartitionPosition>& positions) {
+  std::map<std::int32_t, std::int64_t> moved;
+  for (const auto& p : positions) moved[p.partition] = p.offset;
+  const auto on_old_path = [&moved](const kafka::Message& m) { return moved.contains(m.partition); };
+  // Outstanding on a moved partition is handed back, held or in flight. The first two are dropped here; only what
+  // is in flight will still be answered, and that answer must not touch the new path.
+  std::map<std::pair<std::int32_t, std::int64_t>, int> dropped;
+  for (auto it = redelivery_.begin(); it != redelivery_.end();) {
+    if (on_old_path(it->second)) {
+      ++dropped[{it->second.partition, it->second.offset}];
+      it = redelivery_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (const auto& m : held_.discard_if(on_old_path)) ++dropped[{m.partition, m.offset}];
+  for (const auto& [partition, offset] : moved) {
+    for (const auto o : tracker_.move_to(partition, offset)) {
+      const auto it = dropped.find({partition, o});
+      if (it != dropped.end() && it->second > 0) {
+        --it->second;
+      } else {
+        ++before_move_[{partition, o}];
+      }
+    }
+  }
+}
+
+bool TopicDelivery::from_before_move(const kafka::Message& m) {
+  const auto it = before_move_.find({m.partition, m.offset});
+  if (it == before_move_.end()) return false;
+  if (--it->second == 0) before_move_.erase(it);
+  return true;
 }
 
 std::vector<PartitionPosition> TopicDelivery::close() {

@@ -1,6 +1,6 @@
 #pragma once
 // The state machine of one topic's deliveries, whole: what is handed out, what a named reader holds, what may be
-// committed and when a commit starts.
+// committed, when a commit starts, and where the group's position moves on a replay.
 //
 // Every message goes to exactly one caller, in offset order per partition. Its response is then *written* (done), or
 // *not written* (it goes back to the FRONT, before anything newer of its partition), or written to a named reader who
@@ -64,6 +64,11 @@ class TopicDelivery {
   void commit_failed();
   [[nodiscard]] bool commit_in_flight() const noexcept { return commit_in_flight_; }
 
+  // The group's position moves to `positions` (a replay): what was handed back and what readers hold is dropped (it
+  // lies on the old path), responses still being written when it moved count for nothing, and the next take reads
+  // from the new positions. The caller refetches from there and commits them. Partitions not named keep theirs.
+  void move_to(const std::vector<PartitionPosition>& positions);
+
   // The last positions to commit when the consumer closes, whether or not a commit is in flight. What readers hold
   // is released uncommitted (the position holds below it, so the next run serves it again).
   std::vector<PartitionPosition> close();
@@ -77,6 +82,9 @@ class TopicDelivery {
   [[nodiscard]] std::size_t outstanding() const noexcept { return tracker_.outstanding(); }
 
  private:
+  // Drops `m` if it was in flight when the position moved (its answer belongs to the old path). True if dropped.
+  bool from_before_move(const kafka::Message& m);
+
   std::chrono::milliseconds ack_timeout_;
   Now now_;
   CommitTracker tracker_;
@@ -84,6 +92,8 @@ class TopicDelivery {
   // Keyed by (offset, partition): taking from the front gives each partition's lowest offset first.
   std::map<std::pair<std::int64_t, std::int32_t>, kafka::Message> redelivery_;
   bool commit_in_flight_ = false;
+  // (partition, offset) of responses in flight when the position moved, with how many times each.
+  std::map<std::pair<std::int32_t, std::int64_t>, int> before_move_;
 };
 
 }  // namespace kok::consumer

@@ -37,6 +37,7 @@ class FakeSource {
       return m;
     };
   }
+  void clear() { fetched_.clear(); }
 
  private:
   std::deque<kafka::Message> fetched_;
@@ -230,6 +231,71 @@ TEST_F(TopicDeliveryTest, CloseCommitsWhatIsDoneAndNotWhatIsHeld) {
   deliver(4, 5);
   EXPECT_EQ(d.close(), Commits{}) << "2 and 3 are held: the position stays at 2, already sent";
   EXPECT_EQ(d.outstanding(), 2U);
+}
+
+// --- replay: the group's position moves ---
+
+TEST_F(TopicDeliveryTest, AReplayReadsFromTheNewPosition) {
+  d.start_at(0, 0);
+  deliver(0, 5);
+  ASSERT_TRUE(d.commit_due());
+  d.commit_succeeded();
+  kafka.clear();  // the caller refetches from the new position
+  d.move_to({{0, 1}});
+  EXPECT_EQ(d.committed(0), 1);
+  EXPECT_EQ(d.next_untaken(0), 1);
+  EXPECT_FALSE(d.commit_due()) << "the caller commits the new position itself";
+  deliver(1, 3);
+  EXPECT_EQ(d.commit_due(), (Commits{{0, 3}}));
+}
+
+TEST_F(TopicDeliveryTest, AReplayDropsWhatWasHandedBackAndWhatReadersHold) {
+  d.start_at(0, 0);
+  kafka.add_range(0, 4);
+  d.hold("r", d.take(2, kafka.source()));       // 0, 1 held by r
+  d.not_written(d.take(2, kafka.source()));     // 2, 3 wait to be handed out again
+  kafka.clear();
+  d.move_to({{0, 10}});
+  EXPECT_EQ(d.waiting_redelivery(), 0U);
+  EXPECT_EQ(d.outstanding(), 0U);
+  EXPECT_EQ(d.acknowledge("r"), 0U) << "r's batch lies before the new position: discarded";
+  clock.now += kAckTimeout;
+  EXPECT_EQ(d.expire(), 0U);
+  kafka.add_range(10, 11);
+  EXPECT_EQ(offsets(d.take(5, kafka.source())), (std::vector<std::int64_t>{10}));
+}
+
+TEST_F(TopicDeliveryTest, AnswersOfResponsesInFlightDuringAReplayCountForNothing) {
+  d.start_at(0, 0);
+  kafka.add_range(0, 3);
+  const auto written_late = d.take(1, kafka.source());      // 0
+  const auto not_written_late = d.take(1, kafka.source());  // 1
+  const auto held_late = d.take(1, kafka.source());         // 2
+  kafka.clear();
+  d.move_to({{0, 0}});  // back to the beginning
+  kafka.add_range(0, 3);
+  const auto again = d.take(3, kafka.source());
+  EXPECT_EQ(offsets(again), (std::vector<std::int64_t>{0, 1, 2}));
+  d.written(written_late);
+  d.not_written(not_written_late);
+  d.hold("r", held_late);
+  EXPECT_EQ(d.waiting_redelivery(), 0U) << "1 was answered on the old path: not handed out again";
+  EXPECT_EQ(d.acknowledge("r"), 0U) << "2 was held on the old path: nothing to acknowledge";
+  EXPECT_FALSE(d.commit_due()) << "0, 1, 2 of the new path are still in flight";
+  d.written(again);
+  EXPECT_EQ(d.commit_due(), (Commits{{0, 3}}));
+}
+
+TEST_F(TopicDeliveryTest, AReplayOfOnePartitionLeavesTheOthers) {
+  d.start_at(0, 0);
+  d.start_at(1, 0);
+  kafka.add(0, 0);
+  kafka.add(1, 0);
+  d.hold("r", d.take(2, kafka.source()));
+  d.move_to({{0, 5}});
+  EXPECT_EQ(d.outstanding(), 1U) << "partition 1's message is still held";
+  EXPECT_EQ(d.acknowledge("r"), 1U);
+  EXPECT_EQ(d.commit_due(), (Commits{{1, 1}}));
 }
 
 }  // namespace
