@@ -45,6 +45,7 @@ void TopicConsumer::open_blocking() {
     spdlog::warn("consumer for topic '{}' could not open: {} ({})", options_.topic, opened.error.message(),
                  opened.reason);
     fail_locked(opened.error, opened.reason);
+    opened_.notify_all();
     return;
   }
   std::vector<std::int32_t> partitions;
@@ -56,6 +57,7 @@ void TopicConsumer::open_blocking() {
   feed_->consumer().enable_queue_wakeup(wakeup_.notify_fd());
   state_ = State::open;
   spdlog::info("consumer for topic '{}' open: {} partition(s)", options_.topic, feed_->partitions().size());
+  opened_.notify_all();
   serve_waiters_locked();
 }
 
@@ -325,6 +327,7 @@ void TopicConsumer::close() {
     std::lock_guard lock{mutex_};
     if (state_ == State::closed) return;
     state_ = State::closed;
+    opened_.notify_all();
     for (auto& w : waiters_.take_all()) {
       w.pending.timer->cancel();
       w.pending.completion->complete(Batch::success({}));

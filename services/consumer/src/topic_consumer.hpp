@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -98,6 +99,11 @@ class TopicConsumer : public std::enable_shared_from_this<TopicConsumer> {
   // Hands out again what waited longer than the ack timeout (called by the registry's sweeper).
   void expire_held();
 
+  // Moves the group's position on the named partitions (a replay, TopicDelivery::move_to): what was fetched is
+  // dropped and fetched again from there, and the positions are committed. Blocking (waits for the consumer to open
+  // and for the commit's answer): call on the blocking pool. Defined in topic_consumer_move.cpp.
+  std::error_code move_to(const std::vector<PartitionPosition>& positions);
+
   // True once every message below the last high watermark seen in a fetch has been handed out. Until then an empty
   // take means "not fetched yet" (cold start: group coordinator, committed offsets, first fetch), not "no message".
   [[nodiscard]] bool caught_up() const;
@@ -158,6 +164,7 @@ class TopicConsumer : public std::enable_shared_from_this<TopicConsumer> {
 
   mutable std::mutex mutex_;
   State state_ = State::opening;
+  std::condition_variable opened_;  // for move_to(), which may come before the consumer is open
   std::error_code error_;
   std::string error_reason_;
   TopicDelivery delivery_;
