@@ -21,12 +21,14 @@ namespace kok::consumer {
 // ?reader= (400 when malformed: 1-128 of [A-Za-z0-9._-]), nullopt when absent.
 std::optional<std::string> reader_parameter(const http::Request& req);
 
-// Waits up to `wait` for up to `max` messages; returns as soon as one is there. Returns empty at once when the
+// Waits up to `wait` for up to `max` messages; returns as soon as one is there. Past `wait` it waits on while the
+// consumer has not caught up with the topic, up to `catch_up_grace` (CONSUMER_CATCH_UP_GRACE). Returns empty at once when the
 // request is interrupted (shutdown, or the client left: then nothing is taken for it). Throws http::Error on a Kafka
 // error (e.g. the topic was deleted).
 boost::asio::awaitable<std::vector<kafka::Message>> take_messages(TopicConsumer& consumer,
                                                                    http::Interruption& interruption, std::size_t max,
-                                                                   std::chrono::milliseconds wait);
+                                                                   std::chrono::milliseconds wait,
+                                                                   std::chrono::milliseconds catch_up_grace);
 
 // Messages handed to one response. finish() (the response ended, written or not) exactly once; if nobody does (the handler threw before answering), the
 // destructor reports them as not written so they are handed out again.

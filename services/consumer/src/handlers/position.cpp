@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "blocking.hpp"
+#include "fixed_budgets.hpp"
 #include "browse_start.hpp"
 #include "consumer_registry.hpp"
 #include "handlers/handlers.hpp"
@@ -30,7 +31,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr auto kafka_timeout = 5s;  // metadata, watermarks, offsets for a time: one request each
+constexpr auto kafka_timeout = budgets::kafka_request;
 
 // Where each partition's new position is, or why there is none.
 struct Resolved {
