@@ -8,10 +8,10 @@
 namespace kok::kafka {
 namespace {
 
-// Served from poll(): only synchronous commits (CommitMode::sync, the final one on close) report here; async commits
-// report on their own queue (commit_results, read by poll_commit_result). A failed commit is not fatal (the next
-// commit carries a higher offset and supersedes it; at worst messages are delivered again after a restart), so
-// logging is the right reaction.
+// No commit this class sends reports here: async commits report on their own queue (commit_results, read by
+// poll_commit_result) and sync ones return their result from commit() (librdkafka waits for it on a queue of its own).
+// What would still arrive here is a commit librdkafka makes by itself (enable.auto.commit, off in consumer_config()):
+// not fatal (the next commit supersedes it; at worst messages are delivered again after a restart), so it is logged.
 void on_commit(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets, void* /*opaque*/) {
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) return;
   spdlog::warn("kafka {}: offset commit failed: {} ({} partitions)", rd_kafka_name(rk), rd_kafka_err2str(err),

@@ -37,6 +37,18 @@ std::vector<kafka::Message> AckTable::expire(Clock::time_point now) {
   return out;
 }
 
+std::vector<kafka::Message> AckTable::discard_if(const std::function<bool(const kafka::Message&)>& old) {
+  std::vector<kafka::Message> out;
+  for (auto it = held_.begin(); it != held_.end();) {
+    auto& messages = it->second.messages;
+    const auto kept = std::stable_partition(messages.begin(), messages.end(), [&old](const auto& m) { return !old(m); });
+    std::move(kept, messages.end(), std::back_inserter(out));
+    messages.erase(kept, messages.end());
+    it = messages.empty() ? held_.erase(it) : std::next(it);
+  }
+  return out;
+}
+
 std::vector<kafka::Message> AckTable::release_all() { return expire(Clock::time_point::max()); }
 
 std::size_t AckTable::messages() const noexcept {

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -28,6 +29,8 @@ class AckTable {
   std::vector<kafka::Message> acknowledge(const std::string& reader);
   // Everything whose deadline passed: hand these out again.
   std::vector<kafka::Message> expire(Clock::time_point now);
+  // Every held message for which `old` is true, whoever holds it (a replay moved past it): never committed.
+  std::vector<kafka::Message> discard_if(const std::function<bool(const kafka::Message&)>& old);
   // Everything held (on close: not committed, so another run serves it again).
   std::vector<kafka::Message> release_all();
 

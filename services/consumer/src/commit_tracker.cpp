@@ -25,8 +25,6 @@ void CommitTracker::done(std::int32_t partition, std::int64_t offset) {
   if (it->second.outstanding.erase(offset) > 0) --outstanding_;
 }
 
-void CommitTracker::failed(std::int32_t /*partition*/, std::int64_t /*offset*/) {}
-
 std::vector<PartitionPosition> CommitTracker::take_commits() {
   std::vector<PartitionPosition> out;
   for (auto& [id, p] : partitions_) {
@@ -39,10 +37,20 @@ std::vector<PartitionPosition> CommitTracker::take_commits() {
   return out;
 }
 
-void CommitTracker::forget_committed() {
+void CommitTracker::commit_failed() {
   for (auto& [id, p] : partitions_) {
     if (p.next_untaken >= 0) p.committed = -1;
   }
+}
+
+std::vector<std::int64_t> CommitTracker::move_to(std::int32_t partition, std::int64_t offset) {
+  auto& p = partitions_[partition];
+  std::vector<std::int64_t> dropped(p.outstanding.begin(), p.outstanding.end());
+  outstanding_ -= p.outstanding.size();
+  p.outstanding.clear();
+  p.next_untaken = offset;
+  p.committed = offset;
+  return dropped;
 }
 
 std::int64_t CommitTracker::position(std::int32_t partition) const {
@@ -61,11 +69,5 @@ std::int64_t CommitTracker::committed(std::int32_t partition) const {
 }
 
 std::size_t CommitTracker::outstanding() const noexcept { return outstanding_; }
-
-std::vector<std::int32_t> CommitTracker::partitions() const {
-  std::vector<std::int32_t> ids;
-  for (const auto& [id, p] : partitions_) ids.push_back(id);
-  return ids;
-}
 
 }  // namespace kok::consumer

@@ -25,16 +25,17 @@ class CommitTracker {
   void start_at(std::int32_t partition, std::int64_t offset);
   // The message at (partition, offset) was handed to a caller (first time or again).
   void taken(std::int32_t partition, std::int64_t offset);
-  // Its response was written: it is done.
+  // Its response was written: it is done. A message whose response was not written needs no call: it stays
+  // outstanding (it will be handed out again), which holds the commit position below it.
   void done(std::int32_t partition, std::int64_t offset);
-  // Its response could not be written: it stays outstanding (it will be handed out again), which holds the commit
-  // position below it. Present for symmetry and counting; the position does not move.
-  void failed(std::int32_t partition, std::int64_t offset);
 
   // Positions that moved forward since the last call (what to commit now), sorted by partition.
   std::vector<PartitionPosition> take_commits();
-  // The positions last returned by take_commits() were not stored (commit failed): return them again next time.
-  void forget_committed();
+  // The commit of the positions last returned by take_commits() failed: return them again next time.
+  void commit_failed();
+  // Reading of `partition` moves to `offset` (a replay), taken as committed (the caller commits it). Returns the
+  // offsets that were outstanding there: nothing of the old path holds the position any more.
+  std::vector<std::int64_t> move_to(std::int32_t partition, std::int64_t offset);
   // Position that would be committed for `partition` now (-1 if nothing was ever taken from it).
   [[nodiscard]] std::int64_t position(std::int32_t partition) const;
   // One past the highest offset ever taken from `partition` (-1 if none).
@@ -43,7 +44,6 @@ class CommitTracker {
   [[nodiscard]] std::int64_t committed(std::int32_t partition) const;
   // Messages handed out or waiting for redelivery, over all partitions.
   [[nodiscard]] std::size_t outstanding() const noexcept;
-  [[nodiscard]] std::vector<std::int32_t> partitions() const;
 
  private:
   struct Partition {

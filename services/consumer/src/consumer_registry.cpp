@@ -10,6 +10,7 @@
 #include "free_memory.hpp"
 #include "kok/http/error.hpp"
 #include "kok/service/kafka_errors.hpp"
+#include "fixed_budgets.hpp"
 
 namespace kok::consumer {
 
@@ -159,10 +160,9 @@ void ConsumerRegistry::enforce_budget() {
 
 void ConsumerRegistry::schedule_sweep() {
   // Often enough for its three jobs: closing idle consumers, handing out deliveries whose acknowledgement is late, and
-  // returning what a finished read freed before the next topic's prefetch fills (a second: a backlog of 100,000
-  // messages is read in less than that, and a new one takes longer to arrive).
-  const auto period = std::clamp(std::min(options_.idle_timeout, options_.ack_timeout) / 4,
-                                 std::chrono::milliseconds{250}, std::chrono::milliseconds{1000});
+  // returning what a finished read freed before the next topic's prefetch fills (the bounds: fixed_budgets.hpp).
+  const auto period = std::clamp(std::min(options_.idle_timeout, options_.ack_timeout) / 4, budgets::sweep_period_min,
+                                 budgets::sweep_period_max);
   sweep_timer_->expires_after(period);
   sweep_timer_->async_wait([this](const boost::system::error_code& ec) {
     if (!ec) sweep();
@@ -180,7 +180,7 @@ void ConsumerRegistry::sweep() {
       close_later(std::move(it->second));
       it = consumers_.erase(it);
     } else {
-      it->second->expire_held(now);
+      it->second->expire_held();
       it->second->update_lag();
       ++it;
     }

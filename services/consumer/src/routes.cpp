@@ -15,6 +15,7 @@ http::Router make_router(ConsumerService& service) {
   //           method       path                      route name (metrics label)  handler
   router.add(verb::get,  "/consumer/{t}/stream", "stream",         bind(stream_messages));
   router.add(verb::post, "/consumer/{t}/ack",    "acknowledge",    bind(acknowledge));
+  router.add(verb::post, "/consumer/{t}/position", "move_position", bind(move_position));
   router.add(verb::get,  "/consumer/{t}/records", "browse",        bind(browse_records));
   router.add(verb::get,  "/consumer/{t}/offsets", "topic_offsets", bind(topic_offsets));
   router.add(verb::get,  "/consumer/{t}",        "consume",        bind(consume));

@@ -12,6 +12,10 @@ void add_consumer_options(service::Options& options, ConsumerSettings& s) {
            })
       .add("next-wait", "CONSUMER_NEXT_WAIT", "GET /{topic}: wait this long for a message before answering 404",
            service::duration_text(s.next_wait), [&s](std::string_view v) { s.next_wait = service::parse_duration(v); })
+      .add("catch-up-grace", "CONSUMER_CATCH_UP_GRACE", "A read past its wait that finds nothing while the consumer "
+           "has not fetched up to the topic's end yet waits on this long at most (an empty answer means nothing to read)",
+           service::duration_text(s.catch_up_grace),
+           [&s](std::string_view v) { s.catch_up_grace = service::parse_duration(v); })
       .add("max-wait", "CONSUMER_MAX_WAIT", "Upper bound for ?wait= on long polls", service::duration_text(s.max_wait),
            [&s](std::string_view v) { s.max_wait = service::parse_positive_duration(v); })
       .add("default-batch", "CONSUMER_DEFAULT_BATCH", "Records per JSON answer when ?max= is not given",

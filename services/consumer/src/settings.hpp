@@ -21,6 +21,10 @@ struct ConsumerSettings {
   // GET /{t}: how long to wait for a message before answering 404. Long enough for a new topic consumer to connect
   // and fetch, so a message already in the topic is returned by the very first GET.
   std::chrono::milliseconds next_wait{std::chrono::seconds{1}};
+  // A read past its wait that finds nothing while the topic's consumer has not yet fetched up to the high watermark
+  // (a cold start: group coordinator, committed offsets, first fetch) waits on this long at most, so that an empty
+  // answer means "nothing to read", not "not fetched yet"; a cluster in trouble still gets an answer then.
+  std::chrono::milliseconds catch_up_grace{std::chrono::seconds{10}};
   // Upper bound for ?wait= on long polls.
   std::chrono::milliseconds max_wait{std::chrono::seconds{30}};
   // ?max= default and upper bound for JSON batches.

@@ -23,6 +23,7 @@ TopicConsumer::TopicConsumer(TopicConsumerOptions options, boost::asio::any_io_e
       delivered_(metrics.delivered.labels({options_.topic})),
       redelivered_(metrics.redelivered.labels({options_.topic})),
       lag_(metrics.lag.labels({options_.topic})),
+      delivery_(options_.ack_timeout),
       wakeup_(io) {
   metrics_.open_topics.inc();
 }
@@ -43,20 +44,20 @@ void TopicConsumer::open_blocking() {
   if (!opened) {
     spdlog::warn("consumer for topic '{}' could not open: {} ({})", options_.topic, opened.error.message(),
                  opened.reason);
-    state_ = State::failed;
-    error_ = opened.error;
-    error_reason_ = opened.reason;
-    fail_waiters_locked(error_, error_reason_);
+    fail_locked(opened.error, opened.reason);
+    opened_.notify_all();
     return;
   }
+  std::vector<std::int32_t> partitions;
   for (const auto& p : opened.value.committed) {
-    partitions_.push_back(p.partition);
-    if (p.offset >= 0) queue_.start_at(p.partition, p.offset);
+    partitions.push_back(p.partition);
+    if (p.offset >= 0) delivery_.start_at(p.partition, p.offset);
   }
-  consumer_ = std::move(opened.value.consumer);
-  consumer_->enable_queue_wakeup(wakeup_.notify_fd());
+  feed_ = std::make_unique<KafkaFeed>(options_.topic, std::move(opened.value.consumer), std::move(partitions));
+  feed_->consumer().enable_queue_wakeup(wakeup_.notify_fd());
   state_ = State::open;
-  spdlog::info("consumer for topic '{}' open: {} partition(s)", options_.topic, partitions_.size());
+  spdlog::info("consumer for topic '{}' open: {} partition(s)", options_.topic, feed_->partitions().size());
+  opened_.notify_all();
   serve_waiters_locked();
 }
 
@@ -78,14 +79,14 @@ void TopicConsumer::start_take(std::uint64_t id, std::size_t max, std::chrono::m
           completion->complete(Batch::success(std::move(batch)));
           return;
         }
+        if (state_ == State::failed) {  // the topic is gone: take_locked() failed the consumer
+          completion->complete(Batch::failure(error_, error_reason_));
+          return;
+        }
       }
       break;
     case State::opening:
       break;
-  }
-  if (wait <= std::chrono::milliseconds::zero()) {
-    completion->complete(Batch::success({}));
-    return;
   }
   // Bounded: a client cannot make us hold unbounded state.
   if (waiters_.size() >= options_.max_waiters) {
@@ -101,7 +102,7 @@ void TopicConsumer::start_take(std::uint64_t id, std::size_t max, std::chrono::m
     if (ec) return;
     if (const auto self = weak.lock()) self->cancel_take(id);
   });
-  if (state_ == State::open) arm_wakeup_locked();
+  arm_wakeup_locked();
 }
 
 void TopicConsumer::cancel_take(std::uint64_t id) {
@@ -113,80 +114,23 @@ void TopicConsumer::cancel_take(std::uint64_t id) {
 }
 
 std::vector<kafka::Message> TopicConsumer::take_locked(std::size_t max) {
-  std::error_code fatal;
-  std::string fatal_reason;
-  auto batch = queue_.take(max, [this, &fatal, &fatal_reason]() -> std::optional<kafka::Message> {
-    if (stash_) return std::exchange(stash_, std::nullopt);
-    for (;;) {
-      auto polled = consumer_->poll();
-      if (polled) return std::move(polled.value);
-      if (kafka::is_unknown_topic(polled.error)) {  // deleted under us
-        fatal = polled.error;
-        fatal_reason = polled.reason;
-        return std::nullopt;
-      }
-      // Other consumer errors are informational (librdkafka recovers by itself): log and keep reading.
-      spdlog::warn("topic '{}': consumer error: {} ({})", options_.topic, polled.error.message(), polled.reason);
-    }
-  });
-  if (fatal && batch.empty()) {
-    state_ = State::failed;
-    error_ = fatal;
-    error_reason_ = fatal_reason;
-  }
+  auto batch = delivery_.take(max, [this] { return feed_->next(); });
+  if (batch.empty() && feed_->fatal()) fail_locked(feed_->fatal_error(), feed_->fatal_reason());
   for (const auto& m : batch) taken_bytes_ += m.value.size() + (m.key ? m.key->size() : 0);
   taken_messages_ += batch.size();
-  if (batch.empty()) resume_prefetch_locked();  // someone wants messages: fetch them again
-  return batch;
-}
-
-void TopicConsumer::resume_prefetch_locked() {
-  if (!paused_ || state_ != State::open) return;
-  if (auto ec = consumer_->resume(options_.topic, partitions_)) {
-    spdlog::warn("topic '{}': resuming the fetch failed: {}", options_.topic, ec.message());
-    return;
+  if (batch.empty() && state_ == State::open && feed_->paused()) {  // someone wants messages: fetch them again
+    feed_->resume();
+    spdlog::debug("topic '{}': fetching again", options_.topic);
   }
-  paused_ = false;
-  consumer_->wake_fetchers(options_.topic, partitions_);  // else the fetch starts up to a second later
-  spdlog::debug("topic '{}': fetching again", options_.topic);
+  return batch;
 }
 
 void TopicConsumer::pause_prefetch() {
   std::lock_guard lock{mutex_};
-  if (paused_ || state_ != State::open || !waiters_.empty()) return;
-  if (auto ec = consumer_->pause(options_.topic, partitions_)) {
-    spdlog::warn("topic '{}': pausing the fetch failed: {}", options_.topic, ec.message());
-    return;
-  }
-  paused_ = true;
-  // The pause makes every queued message outdated, but librdkafka 2.0 frees them only as far as they lead the queue;
-  // a poll discards outdated messages, so polling now frees them all at once instead of at the next read. A poll
-  // that still returns a message (fetched after the pause: none is expected) keeps it for the next take.
-  for (std::size_t i = 0, n = consumer_->queued_messages(); i < n && !stash_; ++i) {
-    auto polled = consumer_->poll();
-    if (polled && !polled.value) break;
-    if (polled) {
-      stash_ = std::move(polled.value);
-    } else if (kafka::is_unknown_topic(polled.error)) {  // deleted under us: as take_locked() would
-      state_ = State::failed;
-      error_ = polled.error;
-      error_reason_ = polled.reason;
-      break;
-    }
-  }
+  if (state_ != State::open || feed_->paused() || !waiters_.empty()) return;
+  feed_->pause();
+  if (feed_->fatal()) fail_locked(feed_->fatal_error(), feed_->fatal_reason());
   spdlog::debug("topic '{}': prefetch dropped for the memory budget", options_.topic);
-}
-
-TopicPrefetch TopicConsumer::prefetch() const {
-  std::lock_guard lock{mutex_};
-  TopicPrefetch out;
-  out.topic = options_.topic;
-  out.paused = paused_;
-  out.wanted = !waiters_.empty();
-  out.last_used = last_used_;
-  if (consumer_ && state_ == State::open) out.queued_messages = consumer_->queued_messages();
-  if (taken_messages_ > 0) out.average_bytes = taken_bytes_ / taken_messages_;
-  return out;
 }
 
 void TopicConsumer::serve_waiters_locked() {
@@ -197,16 +141,12 @@ void TopicConsumer::serve_waiters_locked() {
     waiter.pending.timer->cancel();
     waiter.pending.completion->complete(Batch::success(std::move(batch)));
   }
-  if (state_ == State::failed) {
-    fail_waiters_locked(error_, error_reason_);
-  } else if (!waiters_.empty()) {
-    arm_wakeup_locked();
-  }
+  arm_wakeup_locked();
 }
 
 void TopicConsumer::arm_wakeup_locked() {
   if (wakeup_armed_ || state_ != State::open) return;
-  if (waiters_.empty() && !commits_.in_flight()) return;  // nothing to wake up for
+  if (waiters_.empty() && !delivery_.commit_in_flight()) return;  // nothing to wake up for
   wakeup_armed_ = true;
   wakeup_.async_wait(
       [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) { self->on_wakeup(ec); });
@@ -217,147 +157,93 @@ void TopicConsumer::on_wakeup(const boost::system::error_code& ec) {
   wakeup_armed_ = false;
   if (ec || state_ != State::open) return;
   wakeup_.drain();
-  collect_commit_results_locked();
-  serve_waiters_locked();
-  arm_wakeup_locked();
+  collect_commit_answers_locked();
+  settle_locked();
 }
 
-void TopicConsumer::collect_commit_results_locked() {
-  while (auto result = consumer_->poll_commit_result()) {
+void TopicConsumer::collect_commit_answers_locked() {
+  while (auto result = feed_->consumer().poll_commit_result()) {
     spdlog::debug("topic '{}': commit answered in {} us", options_.topic,
                   std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - commit_sent_at_).count());
     if (*result) {
       spdlog::warn("topic '{}': commit failed: {}; will send the position again", options_.topic, result->message());
+      delivery_.commit_failed();
+    } else {
+      delivery_.commit_succeeded();
     }
-    commits_.answered(queue_, !*result);
   }
-  commit_locked();
 }
 
-void TopicConsumer::fail_waiters_locked(const std::error_code& ec, const std::string& reason) {
+void TopicConsumer::fail_locked(const std::error_code& ec, const std::string& reason) {
+  state_ = State::failed;
+  error_ = ec;
+  error_reason_ = reason;
   for (auto& w : waiters_.take_all()) {
     w.pending.timer->cancel();
     w.pending.completion->complete(Batch::failure(ec, reason));
   }
 }
 
-void TopicConsumer::settle_locked(const std::vector<kafka::Message>& messages, bool done) {
-  if (messages.empty()) return;
-  queue_.finish(messages, done);
-  const auto count = static_cast<double>(messages.size());
-  if (done) {
-    delivered_.inc(count);
-  } else {
-    redelivered_.inc(count);
-    serve_waiters_locked();  // someone may be waiting for exactly these
-  }
-  commit_locked();
+void TopicConsumer::settle_locked() {
+  serve_waiters_locked();  // someone may be waiting for exactly what was handed back
+  send_due_commit_locked();
 }
 
-void TopicConsumer::finish(const std::vector<kafka::Message>& messages, bool written) {
-  std::lock_guard lock{mutex_};
-  settle_locked(messages, written);
-}
-
-void TopicConsumer::hold(const std::string& reader, std::vector<kafka::Message> messages) {
-  std::lock_guard lock{mutex_};
-  if (state_ == State::closed) return;  // not committed: served again by the next run
-  held_.hold(reader, std::move(messages), Clock::now() + options_.ack_timeout);
-}
-
-std::size_t TopicConsumer::acknowledge(const std::string& reader) {
-  std::lock_guard lock{mutex_};
-  const auto done = held_.acknowledge(reader);
-  settle_locked(done, true);
-  return done.size();
-}
-
-void TopicConsumer::expire_held(Clock::time_point now) {
-  std::lock_guard lock{mutex_};
-  const auto expired = held_.expire(now);
-  if (!expired.empty()) {
-    spdlog::info("topic '{}': {} message(s) not acknowledged in time: handing them out again", options_.topic,
-                 expired.size());
-  }
-  settle_locked(expired, false);
-}
-
-void TopicConsumer::commit_locked() {
-  if (!consumer_) return;
-  auto positions = commits_.next(queue_);
+void TopicConsumer::send_due_commit_locked() {
+  if (state_ != State::open) return;
+  auto positions = delivery_.commit_due();
   if (!positions) return;
   std::vector<kafka::TopicPartitionOffset> offsets;
   offsets.reserve(positions->size());
   for (const auto& p : *positions) offsets.push_back({options_.topic, p.partition, p.offset});
-  // Asynchronous: the broker round trip must not hold the lock or a thread; the wakeup reports the result.
-  if (auto ec = consumer_->commit(offsets, kafka::Consumer::CommitMode::async)) {
+  // Asynchronous: the broker round trip must not hold the lock or a thread; the wakeup reports the answer.
+  if (auto ec = feed_->consumer().commit(offsets, kafka::Consumer::CommitMode::async)) {
     spdlog::warn("topic '{}': commit failed: {}", options_.topic, ec.message());
-    commits_.failed_to_send(queue_);
+    delivery_.commit_failed();
     return;
   }
   commit_sent_at_ = Clock::now();
   arm_wakeup_locked();
 }
 
-std::map<std::int32_t, std::int64_t> TopicConsumer::next_untaken() const {
+void TopicConsumer::written(const std::vector<kafka::Message>& messages) {
+  if (messages.empty()) return;
   std::lock_guard lock{mutex_};
-  std::map<std::int32_t, std::int64_t> out;
-  for (const auto p : partitions_) out[p] = queue_.tracker().next_untaken(p);
-  return out;
+  delivery_.written(messages);
+  delivered_.inc(static_cast<double>(messages.size()));
+  settle_locked();
 }
 
-bool TopicConsumer::caught_up() const {
+void TopicConsumer::not_written(const std::vector<kafka::Message>& messages) {
+  if (messages.empty()) return;
   std::lock_guard lock{mutex_};
-  if (state_ != State::open || !consumer_ || queue_.waiting_redelivery() > 0) return false;
-  for (const auto p : partitions_) {
-    const auto marks = consumer_->cached_watermarks(options_.topic, p);
-    if (!marks) return false;  // no fetch answered yet
-    // Nothing committed or taken yet, or retention removed what was: reading starts at the low watermark.
-    const auto next = std::max(queue_.tracker().next_untaken(p), marks->low);
-    if (next < marks->high) return false;
-  }
-  return true;
+  delivery_.not_written(messages);
+  redelivered_.inc(static_cast<double>(messages.size()));
+  settle_locked();
 }
 
-bool TopicConsumer::failed() const {
+void TopicConsumer::hold(const std::string& reader, std::vector<kafka::Message> messages) {
   std::lock_guard lock{mutex_};
-  return state_ == State::failed;
+  if (state_ == State::closed) return;  // not committed: served again by the next run
+  delivery_.hold(reader, std::move(messages));
 }
 
-bool TopicConsumer::idle(Clock::time_point now, std::chrono::milliseconds idle_for) const {
+std::size_t TopicConsumer::acknowledge(const std::string& reader) {
   std::lock_guard lock{mutex_};
-  return users_ == 0 && waiters_.empty() && queue_.tracker().outstanding() == 0 && now - last_used_ >= idle_for;
+  const auto count = delivery_.acknowledge(reader);
+  if (count == 0) return 0;
+  delivered_.inc(static_cast<double>(count));
+  settle_locked();
+  return count;
 }
 
-TopicConsumer::Clock::time_point TopicConsumer::last_used() const {
+void TopicConsumer::expire_held() {
   std::lock_guard lock{mutex_};
-  return last_used_;
-}
-
-void TopicConsumer::add_user() {
-  std::lock_guard lock{mutex_};
-  ++users_;
-  last_used_ = Clock::now();
-}
-
-void TopicConsumer::remove_user() {
-  std::lock_guard lock{mutex_};
-  --users_;
-  last_used_ = Clock::now();
-}
-
-void TopicConsumer::update_lag() {
-  std::lock_guard lock{mutex_};
-  if (!consumer_) return;
-  double lag = 0;
-  for (const auto p : partitions_) {
-    const auto marks = consumer_->cached_watermarks(options_.topic, p);
-    if (!marks) continue;
-    const auto committed = queue_.tracker().committed(p);
-    const auto from = committed >= 0 ? committed : marks->low;
-    if (marks->high > from) lag += static_cast<double>(marks->high - from);
-  }
-  lag_.set(lag);
+  const auto count = delivery_.expire();
+  if (count == 0) return;
+  spdlog::info("topic '{}': {} message(s) not acknowledged in time: handing them out again", options_.topic, count);
+  redelivered_.inc(static_cast<double>(count));
+  settle_locked();
 }
 
 void TopicConsumer::close() {
@@ -367,15 +253,14 @@ void TopicConsumer::close() {
     std::lock_guard lock{mutex_};
     if (state_ == State::closed) return;
     state_ = State::closed;
+    opened_.notify_all();
     for (auto& w : waiters_.take_all()) {
       w.pending.timer->cancel();
       w.pending.completion->complete(Batch::success({}));
     }
     wakeup_.cancel();
-    // Unacknowledged deliveries stay uncommitted: the commit position holds below them, so they are served again.
-    (void)held_.release_all();
-    for (const auto& p : queue_.take_commits()) offsets.push_back({options_.topic, p.partition, p.offset});
-    consumer = std::move(consumer_);
+    for (const auto& p : delivery_.close()) offsets.push_back({options_.topic, p.partition, p.offset});
+    if (feed_) consumer = feed_->release();
   }
   if (!consumer) return;
   if (!offsets.empty()) {

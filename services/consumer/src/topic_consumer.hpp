@@ -1,7 +1,7 @@
 #pragma once
-// One Kafka consumer per topic, shared by every HTTP request reading that topic. It joins the pieces that each have
-// one job and their own unit tests: opening (topic_opener), the hand-out queue (DeliveryQueue, CommitTracker), the
-// waiting requests (Waiters), acknowledgements of named readers (AckTable) and commits (CommitPipeline).
+// One Kafka consumer per topic, shared by every HTTP request reading that topic: the I/O around TopicDelivery (its
+// whole state machine, pure): the Kafka consumer as its message source (KafkaFeed), sending the commit it says is
+// due, and the waiting requests (Waiters), woken when messages arrive. Opening is topic_opener's.
 //
 // Why assign() and not subscribe(): a subscribed consumer that is not polled for max.poll.interval.ms (an HTTP
 // consumer is idle whenever nobody asks) is removed from the group and its partitions move elsewhere. We assign every
@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -30,16 +31,14 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "ack_table.hpp"
-#include "commit_pipeline.hpp"
 #include "consumer_metrics.hpp"
-#include "delivery_queue.hpp"
+#include "kafka_feed.hpp"
 #include "kok/kafka/completion.hpp"
 #include "kok/kafka/config.hpp"
-#include "kok/kafka/consumer.hpp"
 #include "kok/kafka/queue_wakeup.hpp"
 #include "kok/kafka/result.hpp"
 #include "prefetch_budget.hpp"
+#include "topic_delivery.hpp"
 #include "waiters.hpp"
 
 namespace kok::consumer {
@@ -56,7 +55,7 @@ struct TopicConsumerOptions {
 class TopicConsumer : public std::enable_shared_from_this<TopicConsumer> {
  public:
   using Batch = kafka::Result<std::vector<kafka::Message>>;
-  using Clock = std::chrono::steady_clock;
+  using Clock = TopicDelivery::Clock;
 
   TopicConsumer(TopicConsumerOptions options, boost::asio::any_io_executor io, boost::asio::any_io_executor blocking,
                 ConsumerMetrics& metrics);
@@ -70,7 +69,7 @@ class TopicConsumer : public std::enable_shared_from_this<TopicConsumer> {
 
   // Up to `max` messages, as soon as at least one is available, or an empty batch after `wait` — or at once when the
   // token's cancellation slot is emitted (the client left: nothing is handed out for it). Completes with void(Batch)
-  // on the caller's executor. Every message returned MUST be passed to finish() or hold() exactly once.
+  // on the caller's executor. Every message returned MUST be passed to written(), not_written() or hold() once.
   template <typename CompletionToken>
   auto async_take(std::size_t max, std::chrono::milliseconds wait, CompletionToken&& token) {
     return boost::asio::async_initiate<CompletionToken, void(Batch)>(
@@ -88,16 +87,22 @@ class TopicConsumer : public std::enable_shared_from_this<TopicConsumer> {
         token, this, max, wait);
   }
 
-  // The response carrying `messages` was written (true: commit them) or not (false: hand them out again first).
-  // Thread-safe; never blocks.
-  void finish(const std::vector<kafka::Message>& messages, bool written);
-  // `messages` were written to the named `reader`: commit them once it acknowledges, hand them out again if it does
-  // not within the ack timeout.
+  // The response carrying `messages` was written: commit them. Thread-safe; never blocks (as the next three).
+  void written(const std::vector<kafka::Message>& messages);
+  // It was not written: hand them out again, first.
+  void not_written(const std::vector<kafka::Message>& messages);
+  // It was written to the named `reader`: commit them once it acknowledges, hand them out again if it does not
+  // within the ack timeout.
   void hold(const std::string& reader, std::vector<kafka::Message> messages);
   // The reader processed what it holds: commit it. Returns how many messages that was.
   std::size_t acknowledge(const std::string& reader);
   // Hands out again what waited longer than the ack timeout (called by the registry's sweeper).
-  void expire_held(Clock::time_point now);
+  void expire_held();
+
+  // Moves the group's position on the named partitions (a replay, TopicDelivery::move_to): what was fetched is
+  // dropped and fetched again from there, and the positions are committed. Blocking (waits for the consumer to open
+  // and for the commit's answer): call on the blocking pool. Defined in topic_consumer_move.cpp.
+  std::error_code move_to(const std::vector<PartitionPosition>& positions);
 
   // True once every message below the last high watermark seen in a fetch has been handed out. Until then an empty
   // take means "not fetched yet" (cold start: group coordinator, committed offsets, first fetch), not "no message".
@@ -139,13 +144,14 @@ class TopicConsumer : public std::enable_shared_from_this<TopicConsumer> {
   void on_wakeup(const boost::system::error_code& ec);
   // All *_locked functions require mutex_.
   std::vector<kafka::Message> take_locked(std::size_t max);
+  // After every change of the delivery state: hand out what may be handed out, send the commit that is due.
+  void settle_locked();
   void serve_waiters_locked();
+  // The one place a commit is sent.
+  void send_due_commit_locked();
+  void collect_commit_answers_locked();
   void arm_wakeup_locked();
-  void resume_prefetch_locked();
-  void fail_waiters_locked(const std::error_code& ec, const std::string& reason);
-  void settle_locked(const std::vector<kafka::Message>& messages, bool done);
-  void commit_locked();
-  void collect_commit_results_locked();
+  void fail_locked(const std::error_code& ec, const std::string& reason);
 
   TopicConsumerOptions options_;
   boost::asio::any_io_executor io_;
@@ -158,21 +164,17 @@ class TopicConsumer : public std::enable_shared_from_this<TopicConsumer> {
 
   mutable std::mutex mutex_;
   State state_ = State::opening;
+  std::condition_variable opened_;  // for move_to(), which may come before the consumer is open
   std::error_code error_;
   std::string error_reason_;
-  std::unique_ptr<kafka::Consumer> consumer_;
-  std::vector<std::int32_t> partitions_;
+  TopicDelivery delivery_;
+  std::unique_ptr<KafkaFeed> feed_;  // once open
   kafka::QueueWakeup wakeup_;
   bool wakeup_armed_ = false;
   Clock::time_point commit_sent_at_{};
-  DeliveryQueue queue_;
-  CommitPipeline commits_;
-  AckTable held_;
   Waiters<Pending> waiters_;
   int users_ = 0;
   Clock::time_point last_used_ = Clock::now();
-  bool paused_ = false;
-  std::optional<kafka::Message> stash_;  // see pause_prefetch()
   // Key and value bytes of every message taken, for the average size the budget's estimate needs.
   std::uint64_t taken_messages_ = 0;
   std::uint64_t taken_bytes_ = 0;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "fixed_budgets.hpp"
 #include "kok/kafka/config.hpp"
 #include "kok/kafka/consumer.hpp"
 #include "kok/kafka/result.hpp"
@@ -19,10 +20,9 @@ struct OpenedTopic {
   std::vector<kafka::TopicPartitionOffset> committed;
 };
 
-// A fresh cluster creates __consumer_offsets on the first group request and answers "not coordinator" or
-// "coordinator loading" meanwhile: retriable errors are retried for `retry_for` instead of failing the first reads.
+// Retriable errors of a fresh cluster's group coordinator are retried for `retry_for` (see budgets::topic_open_retry).
 kafka::Result<OpenedTopic> open_topic(const kafka::ConfigMap& config, const std::string& topic,
                                       std::chrono::milliseconds metadata_timeout,
-                                      std::chrono::milliseconds retry_for = std::chrono::seconds{15});
+                                      std::chrono::milliseconds retry_for = budgets::topic_open_retry);
 
 }  // namespace kok::consumer

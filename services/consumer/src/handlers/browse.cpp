@@ -27,6 +27,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "blocking.hpp"
+#include "fixed_budgets.hpp"
 #include "browse_start.hpp"
 #include "consumer_registry.hpp"
 #include "handlers/handlers.hpp"
@@ -44,8 +45,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Metadata, watermarks and offsets for a time: one request each to a partition's leader.
-constexpr auto kafka_timeout = 5s;
+constexpr auto kafka_timeout = budgets::kafka_request;
 // A snapshot reads messages that are already in the log; past this it answers with what it has (a leader that stopped
 // answering would otherwise hold the request for librdkafka's retries).
 constexpr auto snapshot_deadline = 10s;

@@ -40,7 +40,7 @@ boost::asio::awaitable<http::Response> consume(ConsumerService& service, http::R
   auto reader = reader_parameter(req);
   Lease lease = co_await service.registry.acquire(topic);
   if (reader) lease->acknowledge(*reader);  // its next read says it processed the last batch
-  auto messages = co_await take_messages(*lease, req.interruption(), max, wait);
+  auto messages = co_await take_messages(*lease, req.interruption(), max, wait, service.settings.catch_up_grace);
   if (messages.empty()) co_return http::Response::empty(http::status::no_content);
 
   auto delivery = std::make_shared<Delivery>(lease.shared(), std::move(messages), std::move(reader));

@@ -6,6 +6,7 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "fixed_budgets.hpp"
 #include "kok/http/error.hpp"
 #include "kok/service/kafka_errors.hpp"
 #include "kok/service/options.hpp"
@@ -25,19 +26,19 @@ std::optional<std::string> reader_parameter(const http::Request& req) {
 
 boost::asio::awaitable<std::vector<kafka::Message>> take_messages(TopicConsumer& consumer,
                                                                    http::Interruption& interruption, std::size_t max,
-                                                                   std::chrono::milliseconds wait) {
+                                                                   std::chrono::milliseconds wait,
+                                                                   std::chrono::milliseconds catch_up_grace) {
   using Clock = std::chrono::steady_clock;
   using std::chrono::milliseconds;
   // An empty answer must mean "nothing to read", never "not fetched yet": the original answered the first read of a
   // topic with 404 because its consumer had not caught up. So past `wait` we keep waiting while the consumer is
-  // behind the topic's high watermark, up to this grace (a cluster in trouble still gets an answer).
-  constexpr milliseconds kCatchUpGrace{10'000};
+  // behind the topic's high watermark, up to `catch_up_grace` (a cluster in trouble still gets an answer).
   const auto deadline = Clock::now() + wait;
   for (;;) {
     // A wait started after the interruption was signalled would not be cut short: look first.
     if (interruption.interrupted()) co_return std::vector<kafka::Message>{};
     const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
-    const auto slice = left > milliseconds::zero() ? left : milliseconds{50};
+    const auto slice = left > milliseconds::zero() ? left : budgets::catch_up_slice;
     kafka::Result<std::vector<kafka::Message>> batch;
     {
       const http::Interruption::Wait interruptible{interruption};
@@ -48,7 +49,7 @@ boost::asio::awaitable<std::vector<kafka::Message>> take_messages(TopicConsumer&
     // Taken in a race with the client leaving: the Delivery reports it not written, so it is served again.
     if (!batch.value.empty()) co_return std::move(batch.value);
     const auto now = Clock::now();
-    if (now >= deadline && (consumer.caught_up() || now >= deadline + kCatchUpGrace)) co_return std::move(batch.value);
+    if (now >= deadline && (consumer.caught_up() || now >= deadline + catch_up_grace)) co_return std::move(batch.value);
   }
 }
 
@@ -57,9 +58,7 @@ std::chrono::milliseconds wait_parameter(const http::Request& req, std::chrono::
   const auto text = req.query("wait");
   if (!text) return std::min(fallback, max);
   try {
-    const auto wait = service::parse_duration(*text);
-    if (wait.count() < 0) throw service::ConfigError("negative");
-    return std::min(wait, max);
+    return std::min(service::parse_duration(*text), max);  // parse_duration refuses negative numbers
   } catch (const std::exception&) {
     throw http::bad_request("wait must be a duration like 500ms, 5s or 1m");
   }

@@ -21,14 +21,16 @@ namespace kok::consumer {
 // ?reader= (400 when malformed: 1-128 of [A-Za-z0-9._-]), nullopt when absent.
 std::optional<std::string> reader_parameter(const http::Request& req);
 
-// Waits up to `wait` for up to `max` messages; returns as soon as one is there. Returns empty at once when the
+// Waits up to `wait` for up to `max` messages; returns as soon as one is there. Past `wait` it waits on while the
+// consumer has not caught up with the topic, up to `catch_up_grace` (CONSUMER_CATCH_UP_GRACE). Returns empty at once when the
 // request is interrupted (shutdown, or the client left: then nothing is taken for it). Throws http::Error on a Kafka
 // error (e.g. the topic was deleted).
 boost::asio::awaitable<std::vector<kafka::Message>> take_messages(TopicConsumer& consumer,
                                                                    http::Interruption& interruption, std::size_t max,
-                                                                   std::chrono::milliseconds wait);
+                                                                   std::chrono::milliseconds wait,
+                                                                   std::chrono::milliseconds catch_up_grace);
 
-// Messages handed to one response. finish() exactly once; if nobody does (the handler threw before answering), the
+// Messages handed to one response. finish() (the response ended, written or not) exactly once; if nobody does (the handler threw before answering), the
 // destructor reports them as not written so they are handed out again.
 class Delivery {
  public:
@@ -43,10 +45,12 @@ class Delivery {
   // Written to a named reader: held until it acknowledges. Written otherwise: committed. Not written: served again.
   void finish(bool written) {
     if (finished_.exchange(true)) return;
-    if (written && reader_) {
+    if (!written) {
+      consumer_->not_written(messages_);
+    } else if (reader_) {
       consumer_->hold(*reader_, messages_);
     } else {
-      consumer_->finish(messages_, written);
+      consumer_->written(messages_);
     }
   }
 

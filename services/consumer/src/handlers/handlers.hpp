@@ -24,6 +24,8 @@ boost::asio::awaitable<http::Response> next_message(ConsumerService& service, ht
 boost::asio::awaitable<http::Response> consume(ConsumerService& service, http::Request& req);
 // POST /consumer/{t}/ack?reader=R: R processed what it was sent; commit it.
 boost::asio::awaitable<http::Response> acknowledge(ConsumerService& service, http::Request& req);
+// POST /consumer/{t}/position?to=WHERE[&partition=P]: moves the group's position (a replay) and commits it.
+boost::asio::awaitable<http::Response> move_position(ConsumerService& service, http::Request& req);
 // GET /consumer/{t}/stream: Server-Sent Events, resumable with Last-Event-ID.
 boost::asio::awaitable<http::Response> stream_messages(ConsumerService& service, http::Request& req);
 // GET /consumer/{t}/records: browse without consuming (joins no group, commits nothing); JSON, or SSE with

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "blocking.hpp"
+#include "fixed_budgets.hpp"
 #include "consumer_registry.hpp"
 #include "handlers/handlers.hpp"
 #include "kok/kafka/consumer.hpp"
@@ -32,7 +33,7 @@ namespace {
 using namespace std::chrono_literals;
 
 // One request each: metadata, the group's offsets (to its coordinator), a partition's watermarks (to its leader).
-constexpr auto kafka_timeout = 5s;
+constexpr auto kafka_timeout = budgets::kafka_request;
 
 struct PartitionLag {
   std::int32_t partition = 0;

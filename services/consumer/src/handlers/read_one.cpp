@@ -4,6 +4,7 @@
 #include "handlers/delivery.hpp"
 #include "kok/service/topic_param.hpp"
 #include "record_format.hpp"
+#include "settings.hpp"
 
 namespace kok::consumer {
 
@@ -13,7 +14,7 @@ boost::asio::awaitable<http::Response> read_one(ConsumerService& service, http::
   auto reader = reader_parameter(req);
   Lease lease = co_await service.registry.acquire(topic);
   if (reader) lease->acknowledge(*reader);  // its next read says it processed the last one
-  auto messages = co_await take_messages(*lease, req.interruption(), 1, wait);
+  auto messages = co_await take_messages(*lease, req.interruption(), 1, wait, service.settings.catch_up_grace);
   // Exactly the seed's answer (no trailing newline), not the generic error rendering.
   if (messages.empty()) co_return http::Response::text(http::status::not_found, "Not Found");
   auto delivery = std::make_shared<Delivery>(lease.shared(), std::move(messages), std::move(reader));

@@ -16,6 +16,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "blocking.hpp"
+#include "fixed_budgets.hpp"
 #include "consumer_registry.hpp"
 #include "handlers/delivery.hpp"
 #include "kok/service/topic_param.hpp"
@@ -32,8 +33,7 @@ namespace {
 using namespace std::chrono_literals;
 using ReplayBatch = kafka::Result<std::vector<kafka::Message>>;
 
-constexpr std::size_t stream_batch = 32;
-constexpr std::size_t replay_batch = 200;
+using budgets::stream_batch;
 
 // Blocking pieces of the replay, run on the registry's blocking pool (function objects: no coroutine lambdas).
 struct OpenReplay {
@@ -47,9 +47,9 @@ struct ReadReplay {
   std::int64_t end;  // exclusive
   ReplayBatch operator()() const {
     std::vector<kafka::Message> out;
-    const auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (out.size() < replay_batch && std::chrono::steady_clock::now() < deadline) {
-      auto m = reader->poll(100ms);
+    const auto deadline = std::chrono::steady_clock::now() + budgets::stream_replay_turn;
+    while (out.size() < budgets::stream_replay_batch && std::chrono::steady_clock::now() < deadline) {
+      auto m = reader->poll(budgets::stream_replay_poll);
       if (!m) return ReplayBatch::failure(m.error, m.reason);
       if (!m.value) {
         if (!out.empty()) break;
@@ -122,9 +122,13 @@ boost::asio::awaitable<bool> send_all(TopicConsumer& consumer, http::EventStream
       to_send.push_back(std::move(m));
     }
   }
-  consumer.finish(already_had, true);
+  consumer.written(already_had);
   const bool sent = co_await stream.send(events);
-  consumer.finish(to_send, sent);
+  if (sent) {
+    consumer.written(to_send);
+  } else {
+    consumer.not_written(to_send);
+  }
   co_return sent;
 }
 

@@ -51,7 +51,8 @@ class Consumer {
 
   // The next message, nullopt when none arrives within `timeout` (0: never blocks) or at a partition's end. Every
   // error librdkafka hands to the consumer (a deleted topic, a transient broker error it will retry) comes back as the
-  // Result's error: the caller decides which ones end its loop.
+  // Result's error, none is skipped: the caller decides which ones end its loop (the per-topic consumer logs transient
+  // ones and polls on; a stream's Last-Event-ID replay stops at the first).
   Result<std::optional<Message>> poll(std::chrono::milliseconds timeout = std::chrono::milliseconds{0});
 
   // Commits positions (offset = next offset to read). Sync: waits for the broker (never from an io thread).
