@@ -2,7 +2,8 @@
 // gateway routes each path to its service). No framework and no build step; text goes in with textContent only.
 'use strict';
 
-const REFRESH_MS = 5000;  // brokers and topics
+const REFRESH_MS = 5000;  // brokers and topics: this long after the last refresh ended, so two never overlap
+const DESCRIBE_AT_ONCE = 4;  // of the browser's 6 connections per host, so the event stream and the boxes get theirs
 const LAG_MS = 2000;      // the chosen topic's offsets
 const MAX_ROWS = 200;     // records kept on the page, newest first
 
@@ -28,7 +29,11 @@ const topicPath = (prefix, topic, suffix = '') => `${prefix}/${encodeURIComponen
 
 function showError(error) {
   const item = document.createElement('li');
-  item.textContent = `${new Date().toLocaleTimeString()} ${error.message}`;
+  const time = document.createElement('time');
+  const message = document.createElement('span');
+  time.textContent = `${new Date().toLocaleTimeString()} `;
+  message.textContent = error.message;
+  item.append(time, message);
   $('#errors').prepend(item);
   while ($('#errors').children.length > 5) $('#errors').lastChild.remove();
 }
@@ -55,9 +60,23 @@ async function refreshBrokers() {
   return brokers.length;
 }
 
+// fn over every item, at most `limit` at a time; the results in the items' order.
+async function mapLimited(items, limit, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
 async function refreshTopics() {
   const { topics } = await api('GET', '/topics');
-  const described = await Promise.all(topics.map((t) => api('GET', topicPath('/topics', t))));
+  const described = await mapLimited(topics, DESCRIBE_AT_ONCE, (t) => api('GET', topicPath('/topics', t)));
   const rows = [];
   for (const topic of described) {
     topic.partitions.forEach((p, i) => {
@@ -136,6 +155,7 @@ function choose(topic) {
   history.replaceState(null, '', `#topic=${encodeURIComponent(topic)}`);
   $('#chosen').textContent = topic;
   for (const tr of document.querySelectorAll('#topics tbody tr')) tr.classList.toggle('chosen', tr.dataset.topic === topic);
+  document.querySelector('#topics tbody tr.chosen')?.scrollIntoView({ block: 'nearest' });
   fill($('#records tbody'), []);
   fill($('#offsets tbody'), []);
   $('#produce-form button').disabled = false;
@@ -185,5 +205,7 @@ $('#produce-form').addEventListener('submit', produce);
 $('#create-form').addEventListener('submit', create);
 const fromHash = /^#topic=(.+)$/.exec(location.hash);
 if (fromHash) choose(decodeURIComponent(fromHash[1]));
-refresh();
-setInterval(refresh, REFRESH_MS);
+(async function refreshForever() {
+  await refresh();
+  setTimeout(refreshForever, REFRESH_MS);
+})();
