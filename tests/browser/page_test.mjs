@@ -1,7 +1,8 @@
 // The web page in a real browser (Debian's chromium, driven by playwright-core) through the local gateway, against
 // the real services and brokers: it shows a topic the test created with its partitions, leaders, replicas and ISR,
 // a message produced after it opened (live, Server-Sent Events), sends a message from its box that the API then finds
-// in Kafka, and the browser logs no error and no failed request. Saves a screenshot; prints how long it took.
+// in Kafka, shows an error the API answers (a second creation of the topic: 409), and the browser logs no error and
+// no failed request other than that one. Saves a screenshot; prints how long it took.
 //   GATEWAY_URL=http://127.0.0.1:18080 [CHROMIUM=/usr/bin/chromium] [PAGE_SCREENSHOT=page.png] node page_test.mjs
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -44,26 +45,29 @@ async function run(browser) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const problems = [];
   let watching = true;  // closing the page aborts its event stream: that is not a failure
-  page.on('console', (m) => { if (watching && m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => { if (watching) problems.push(`page error: ${e.message}`); });
-  page.on('requestfailed', (r) => { if (watching) problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`); });
-  page.on('response', (r) => { if (watching && r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  const expected = [];  // the one refusal the test asks for on purpose, and the console line the browser logs for it
+  const report = (problem) => { if (watching) problems.push(problem); };
+  page.on('console', (m) => { if (m.type() === 'error') report(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => report(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => report(`failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => { if (r.status() >= 400) report(`HTTP ${r.status()}: ${r.url()}`); });
 
   try {
     await page.goto(`${gateway}/`);
     step('page loaded');
-    await scenario(page);
+    await scenario(page, expected);
   } catch (e) {
     // What the browser said is often the reason a check above timed out (a script error, a failed request).
     if (problems.length) e.message += `\nthe browser reported:\n  ${problems.join('\n  ')}`;
     throw e;
   }
-  if (problems.length) throw new Error(`the browser reported:\n  ${problems.join('\n  ')}`);
+  const unexpected = problems.filter((p) => !expected.includes(p));
+  if (unexpected.length) throw new Error(`the browser reported:\n  ${unexpected.join('\n  ')}`);
   watching = false;
   await page.close();
 }
 
-async function scenario(page) {
+async function scenario(page, expected) {
 
   // The brokers and the topic's partitions, leaders, replicas and ISR, exactly as the API gives them.
   const { brokers } = await api.brokers();
@@ -109,7 +113,21 @@ async function scenario(page) {
       [`group ${o.group}`, '', '', 'lag', show(o.lag)]];
   });
 
-  await eventually('errors shown on the page', () => page.$$eval('#errors li', (items) => items.map((li) => li.textContent)), []);
+  const shownErrors = () => page.$$eval('#errors li span', (items) => items.map((span) => span.textContent));
+  await eventually('errors shown on the page', shownErrors, []);
+
+  // An error the API answers is shown whole on the page: creating the topic again is a 409 with a reason.
+  const again = await fetch(`${gateway}/topics/${encodeURIComponent(topic)}`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ partitions: 1, replication_factor: 3 }) });
+  const reason = (await again.text()).trim();
+  const url = `${gateway}/topics/${encodeURIComponent(topic)}`;
+  expected.push(`HTTP 409: ${url}`, 'console: Failed to load resource: the server responded with a status of 409 (Conflict)');
+  await page.fill('#create-form input[name=name]', topic);
+  await page.fill('#create-form input[name=partitions]', '1');
+  await page.click('#create-form button');
+  await eventually('the refused creation', shownErrors, [`POST /topics/${topic}: ${again.status} ${reason}`]);
+  await eventually('the create box answer', () => page.textContent('#create-result'), 'not created (see the error above)');
+  step('an API error shown on the page');
   await page.screenshot({ path: screenshot, fullPage: true });
 }
 
