@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs everything the project needs to build, test and run locally. Idempotent: a second run only checks.
-#   scripts/install-deps.sh [all|build|kafka|k8s-tools]...   (default: all)
+#   scripts/install-deps.sh [all|build|kafka|k8s-tools|browser]...   (default: all)
 #     build      Debian packages: compiler (+ ccache), CMake/Ninja, librdkafka, Boost 1.81, nlohmann-json, spdlog, GoogleTest, nginx, JDK
 #     kafka      the Apache Kafka broker jars (version from versions.env) resolved from Maven Central into .cache/kafka/
 #     k8s-tools  kustomize, kind and the manifest validator used by the deploy checks (scripts/install-k8s-tools.sh)
+#     browser    the web page's browser test: Debian's chromium and Node.js, and playwright-core (the exact version of
+#                tests/browser/package-lock.json) installed with npm ci into .cache/browser-test/
 set -euo pipefail
 # shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
@@ -17,6 +19,9 @@ DEBIAN_PACKAGES=(
   openjdk-17-jdk-headless maven
   nginx-light shellcheck python3 python3-venv python3-yaml
 )
+# The browser test drives the system chromium (playwright-core downloads no browser). Node.js may come from elsewhere
+# (NodeSource's nodejs bundles npm and conflicts with Debian's npm), so npm is installed only when missing.
+BROWSER_PACKAGES=(chromium nodejs)
 
 install_build() {
   local missing=() pkg status
@@ -38,6 +43,30 @@ install_build() {
     log "stopping and disabling the system nginx that installing nginx-light just started (the project runs its own)"
     as_root systemctl disable --now nginx >/dev/null 2>&1 || true
   fi
+}
+
+install_browser_test() {
+  local pkg missing=()
+  for pkg in ${BROWSER_PACKAGES[@]+"${BROWSER_PACKAGES[@]}"}; do
+    [[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)" == *"install ok installed"* ]] || missing+=("$pkg")
+  done
+  command -v npm >/dev/null || missing+=(npm)
+  if ((${#missing[@]})); then
+    log "browser test: installing ${missing[*]-}"
+    apt_install --no-install-recommends ${missing[@]+"${missing[@]}"}
+  fi
+  # npm ci into a directory of its own, redone only when the lock file changed: the same tree on every machine.
+  local dir="$ROOT/.cache/browser-test" lock="$ROOT/tests/browser/package-lock.json"
+  if [[ -f "$dir/.complete" ]] && cmp -s "$lock" "$dir/package-lock.json"; then
+    log "browser test: playwright-core present in ${dir#"$ROOT"/}"
+    return
+  fi
+  log "browser test: npm ci (tests/browser/package-lock.json) into ${dir#"$ROOT"/}"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  cp "$ROOT/tests/browser/package.json" "$lock" "$dir/"
+  (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  touch "$dir/.complete"
 }
 
 install_kafka() {
@@ -69,11 +98,12 @@ main() {
   for w in ${what[@]+"${what[@]}"}; do
     case "$w" in
       -h|--help) usage; exit 0 ;;
-      all) install_build; install_kafka; install_k8s_tools ;;
+      all) install_build; install_kafka; install_k8s_tools; install_browser_test ;;
       build) install_build ;;
       kafka) install_kafka ;;
       k8s-tools) install_k8s_tools ;;
-      *) usage_error "unknown component: $w" "scripts/install-deps.sh [all|build|kafka|k8s-tools]..." ;;
+      browser) install_browser_test ;;
+      *) usage_error "unknown component: $w" "scripts/install-deps.sh [all|build|kafka|k8s-tools|browser]..." ;;
     esac
   done
 }

@@ -22,6 +22,10 @@ http::Router make_router(ConsumerService& service) {
   router.add(verb::get,  "/consumer",            "consumer_usage", consumer_usage);
   // A literal route: GET /offsets is not a read of a topic named "offsets" (GET /consumer/offsets reads that one).
   router.add(verb::get,  "/offsets",             "group_offsets",  bind(group_offsets));
+  // The web page; its two files are literal one-segment routes, so they win over /{t} like /offsets does.
+  router.add(verb::get,  "/",                    "page",           page_html);
+  router.add(verb::get,  "/page.js",             "page_script",    page_script);
+  router.add(verb::get,  "/page.css",            "page_style",     page_style);
   router.add(verb::get,  "/{t}",                 "next_message",   bind(next_message));
   service::add_openapi_route(router);
   return router;

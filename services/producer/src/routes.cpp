@@ -22,6 +22,7 @@ http::Router make_routes(const ProducerService& service) {
   r.add(verb::post, "/topic/{t}",            "seed_create_topic", bind(service, create_topic_seed));
   r.add(verb::post, "/message/{t}",          "seed_message",      bind(service, produce_message));
   r.add(verb::post, "/producer/{t}",         "seed_producer",     bind(service, produce_message));
+  r.add(verb::get,  "/brokers",              "list_brokers",      bind(service, list_brokers));
   r.add(verb::get,  "/topics",               "list_topics",       bind(service, list_topics));
   r.add(verb::get,  "/topics/{t}",           "describe_topic",    bind(service, describe_topic));
   r.add(verb::post, "/topics/{t}",           "create_topic",      bind(service, create_topic));

@@ -36,5 +36,9 @@ boost::asio::awaitable<http::Response> topic_offsets(ConsumerService& service, h
 boost::asio::awaitable<http::Response> group_offsets(ConsumerService& service, http::Request& req);
 // GET /consumer (no topic): explains the path instead of reading a topic named "consumer".
 http::Response consumer_usage(http::Request& req);
+// GET /, /page.js, /page.css: the web page compiled into the binary (handlers/page.cpp, services/consumer/web/).
+http::Response page_html(http::Request& req);
+http::Response page_script(http::Request& req);
+http::Response page_style(http::Request& req);
 
 }  // namespace kok::consumer

@@ -17,6 +17,8 @@ using Reply = boost::asio::awaitable<http::Response>;
 Reply create_topic_seed(const ProducerService& service, http::Request& request);
 // POST /message/{t}, POST /producer/{t} (seed): the body is one message; 200 once acks=all came back.
 Reply produce_message(const ProducerService& service, http::Request& request);
+// GET /brokers: id, host and port of every broker in the cluster's metadata.
+Reply list_brokers(const ProducerService& service, http::Request& request);
 // GET /topics
 Reply list_topics(const ProducerService& service, http::Request& request);
 // GET /topics/{t}
