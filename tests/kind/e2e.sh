@@ -217,6 +217,18 @@ route() {  # route SERVICE_PORT DESCRIPTION EXPECTED_STATUSES METHOD PATH [CURL 
     sleep 1
   done
   check "$method $path went to port $port (access log: ${backend:-none})" is "$backend" "$port"
+  printf '%s %s\n' "$method" "${path%%\?*}" >>"$TMP/routes-called"
+}
+# The rows of docs/routes.tsv that no `route` call above reached, as "METHOD PATH" lines ({t} matches one segment).
+routes_not_called() {
+  awk -F'\t' -v called="$TMP/routes-called" '
+    BEGIN { while ((getline line < called) > 0) seen[line] = 1 }
+    /^#/ || $1 == "method" || NF < 2 { next }
+    {
+      pattern = $2; gsub(/\{t\}/, "[^/]+", pattern); pattern = "^" $1 " " pattern "$"; found = 0
+      for (line in seen) if (line ~ pattern) { found = 1; break }
+      if (!found) print $1 " " $2
+    }' "$ROOT/docs/routes.tsv"
 }
 
 # The paths of an OpenAPI document (its top-level paths: map), and those of the route table ({t} is {topic} there).
@@ -256,6 +268,23 @@ check_routes() {
   route $p "bad topic name: 400" 400 POST "/topic/bad%20name"
   route $p "body over the limit: 413" 413 POST "/message/$t" --data-binary "@$BIG_BODY"
   route $p "produce to a missing topic: 404" 404 POST "/message/missing-$RUN_ID" --data-binary x
+  route $p "brokers" 200 GET /brokers
+  check "GET /brokers lists three brokers" json_is "$BODY" '.brokers | length' 3
+  route $c "the web page" 200 GET /
+  check "the page is HTML" header_has '^content-type: text/html'
+  route $c "the page's script" 200 GET /page.js
+  route $c "the page's style" 200 GET /page.css
+  route $c "a 404 that explains /consumer" 404 GET /consumer
+  route $c "a named reader's batch" "200 204" GET "/consumer/$t?reader=r-$RUN_ID&max=1&wait=1s" \
+    -H 'Accept: application/json'
+  route $c "a named reader acknowledges" 200 POST "/consumer/$t/ack?reader=r-$RUN_ID"
+  route $c "browse without consuming" 200 GET "/consumer/$t/records?from=beginning&max=2"
+  check "browse answers the first records" json_is "$BODY" '.[0].offset' 0
+  route $c "the group's offsets of one topic" 200 GET "/consumer/$t/offsets"
+  route $c "the group's offsets of every topic" 200 GET /offsets
+  route $c "replay from the beginning" 200 POST "/consumer/$t/position?to=beginning"
+  route $p "delete a topic" 204 DELETE "/topics/$t2"
+  check "every route of docs/routes.tsv was called" is "$(routes_not_called | tr '\n' ';')" ""
 }
 
 # ----------------------------------------------------------------------------------------------------- failover
