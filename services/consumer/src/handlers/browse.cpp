@@ -38,6 +38,7 @@
 #include "kok/service/options.hpp"
 #include "kok/service/topic_param.hpp"
 #include "record_format.hpp"
+#include "start_positions.hpp"
 #include "settings.hpp"
 
 namespace kok::consumer {
@@ -45,7 +46,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr auto kafka_timeout = budgets::kafka_request;
 // A snapshot reads messages that are already in the log; past this it answers with what it has (a leader that stopped
 // answering would otherwise hold the request for librdkafka's retries).
 constexpr auto snapshot_deadline = 10s;
@@ -66,9 +66,7 @@ struct PartitionRange {
 
 struct Opened {
   std::shared_ptr<kafka::Consumer> reader;
-  std::error_code error;
-  std::string reason;
-  std::optional<std::size_t> partitions_when_missing;  // set: the asked partition does not exist
+  StartPositions found;  // its error is also that of opening the reader or assigning it
   std::vector<PartitionRange> ranges;
 };
 
@@ -100,44 +98,15 @@ struct OpenBrowse {
     try {
       out.reader = std::make_shared<kafka::Consumer>(config);
     } catch (const std::exception& e) {
-      out.error = kafka::make_kafka_error(-1);
-      out.reason = e.what();
-      return out;
+      return fail(std::move(out), kafka::make_kafka_error(-1), e.what());
     }
-    auto ids = out.reader->partitions(topic, kafka_timeout);
-    if (!ids) return fail(std::move(out), ids.error, ids.reason);
-    std::vector<std::int32_t> chosen = ids.value;
-    if (partition) {
-      if (std::find(chosen.begin(), chosen.end(), *partition) == chosen.end()) {
-        out.partitions_when_missing = chosen.size();
-        return out;
-      }
-      chosen = {*partition};
-    }
-    std::vector<kafka::TopicPartitionOffset> at_time;
-    if (from.kind == BrowseStart::Kind::time) {
-      auto found = out.reader->offsets_for_times(topic, chosen, from.value, kafka_timeout);
-      if (!found) return fail(std::move(out), found.error, found.reason);
-      at_time = std::move(found.value);
-    }
+    out.found = find_start_positions(*out.reader, topic, partition, from);
+    if (out.found.error || out.found.partitions_when_missing) return out;
     std::vector<kafka::TopicPartitionOffset> assignment;
-    for (std::size_t i = 0; i < chosen.size(); ++i) {
-      auto w = out.reader->query_watermarks(topic, chosen[i], kafka_timeout);
-      if (!w) return fail(std::move(out), w.error, w.reason);
-      PartitionRange r{chosen[i], w.value.low, w.value.high, 0, 0};
-      switch (from.kind) {
-        case BrowseStart::Kind::beginning: r.start = w.value.low; break;
-        case BrowseStart::Kind::end: r.start = w.value.high; break;
-        // Outside the log, librdkafka would reset to auto.offset.reset; the nearest end of the log is what was meant.
-        case BrowseStart::Kind::offset: r.start = std::clamp(from.value, w.value.low, w.value.high); break;
-        case BrowseStart::Kind::time: {
-          const auto offset = at_time[i].offset;  // offset_end: nothing written at or after that time
-          r.start = offset < 0 ? w.value.high : std::clamp(offset, w.value.low, w.value.high);
-          break;
-        }
-      }
+    for (const auto& p : out.found.partitions) {
+      PartitionRange r{p.partition, p.start, p.high, 0, 0};
       if (resume && resume->partition == r.partition) {
-        r.start = std::clamp(resume->offset + 1, w.value.low, w.value.high);
+        r.start = std::clamp(resume->offset + 1, p.low, p.high);
       }
       r.next = r.start;
       if (follow || r.start < r.end) assignment.push_back({topic, r.partition, r.start});
@@ -148,8 +117,8 @@ struct OpenBrowse {
   }
 
   static Opened fail(Opened out, std::error_code ec, std::string reason) {
-    out.error = ec;
-    out.reason = std::move(reason);
+    out.found.error = ec;
+    out.found.reason = std::move(reason);
     return out;
   }
 };
@@ -306,11 +275,9 @@ boost::asio::awaitable<http::Response> browse_records(ConsumerService& service, 
   OpenBrowse open{browse_config(service.registry.consumer_config()), topic, params.partition, params.from, following,
                   resume};
   auto opened = co_await async_run_blocking<Opened>(pool, std::move(open), boost::asio::use_awaitable);
-  if (opened.error || opened.partitions_when_missing) {
+  if (opened.found.error || opened.found.partitions_when_missing) {
     const CloseOnPool closer{pool, std::move(opened.reader)};
-    service::throw_if_kafka_error(opened.error, opened.reason);
-    throw http::bad_request("partition " + std::to_string(*params.partition) + " does not exist: topic '" + topic +
-                            "' has " + std::to_string(*opened.partitions_when_missing) + " (numbered from 0)");
+    throw_if_not_found(opened.found, topic, params.partition);
   }
 
   if (following) {

@@ -33,7 +33,6 @@ namespace {
 using namespace std::chrono_literals;
 
 // One request each: metadata, the group's offsets (to its coordinator), a partition's watermarks (to its leader).
-constexpr auto kafka_timeout = budgets::kafka_request;
 
 struct PartitionLag {
   std::int32_t partition = 0;
@@ -71,11 +70,11 @@ nlohmann::json to_json(const TopicLag& t) {
 kafka::Result<TopicLag> topic_lag(kafka::Consumer& client, const std::string& topic,
                                   const std::map<std::int32_t, std::int64_t>& committed) {
   using R = kafka::Result<TopicLag>;
-  auto ids = client.partitions(topic, kafka_timeout);
+  auto ids = client.partitions(topic, budgets::kafka_request);
   if (!ids) return R::failure(ids.error, ids.reason);
   TopicLag out{topic, {}};
   for (const auto p : ids.value) {
-    auto w = client.query_watermarks(topic, p, kafka_timeout);
+    auto w = client.query_watermarks(topic, p, budgets::kafka_request);
     if (!w) return R::failure(w.error, w.reason);
     PartitionLag lag{p, w.value.low, w.value.high, std::nullopt};
     if (const auto it = committed.find(p); it != committed.end()) lag.committed = it->second;
@@ -92,9 +91,9 @@ struct ReadTopicLag {
     using R = kafka::Result<TopicLag>;
     try {
       kafka::Consumer client{config};
-      auto ids = client.partitions(topic, kafka_timeout);
+      auto ids = client.partitions(topic, budgets::kafka_request);
       if (!ids) return R::failure(ids.error, ids.reason);
-      auto positions = client.committed(topic, ids.value, kafka_timeout);
+      auto positions = client.committed(topic, ids.value, budgets::kafka_request);
       if (!positions) return R::failure(positions.error, positions.reason);
       std::map<std::int32_t, std::int64_t> committed;
       for (const auto& p : positions.value) {
@@ -114,7 +113,7 @@ struct ReadGroupLag {
     using R = kafka::Result<std::vector<TopicLag>>;
     try {
       kafka::Consumer client{config};
-      auto offsets = client.group_offsets(group, kafka_timeout);
+      auto offsets = client.group_offsets(group, budgets::kafka_request);
       if (!offsets) return R::failure(offsets.error, offsets.reason);
       std::map<std::string, std::map<std::int32_t, std::int64_t>> by_topic;
       for (const auto& p : offsets.value) by_topic[p.topic][p.partition] = p.offset;

@@ -17,6 +17,7 @@
 #include "blocking.hpp"
 #include "fixed_budgets.hpp"
 #include "browse_start.hpp"
+#include "start_positions.hpp"
 #include "consumer_registry.hpp"
 #include "handlers/handlers.hpp"
 #include "kok/http/error.hpp"
@@ -31,16 +32,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr auto kafka_timeout = budgets::kafka_request;
-
-// Where each partition's new position is, or why there is none.
-struct Resolved {
-  std::vector<PartitionPosition> positions;
-  std::error_code error;
-  std::string reason;
-  std::optional<std::size_t> partitions_when_missing;  // set: the asked partition does not exist
-};
-
 // Blocking, on the pool: asks the brokers with a consumer of its own (no assignment, no commit), which it closes.
 // Function object: no coroutine lambdas.
 struct ResolvePositions {
@@ -49,56 +40,18 @@ struct ResolvePositions {
   std::optional<std::int32_t> partition;
   BrowseStart to;
 
-  Resolved operator()() const {
-    Resolved out;
+  StartPositions operator()() const {
     try {
       kafka::Consumer reader{config};
-      resolve(reader, out);
+      auto found = find_start_positions(reader, topic, partition, to);
       reader.close();
+      return found;
     } catch (const std::exception& e) {
+      StartPositions out;
       out.error = kafka::make_kafka_error(-1);
       out.reason = e.what();
+      return out;
     }
-    return out;
-  }
-
- private:
-  void resolve(kafka::Consumer& reader, Resolved& out) const {
-    auto ids = reader.partitions(topic, kafka_timeout);
-    if (!ids) return fail(out, ids.error, ids.reason);
-    std::vector<std::int32_t> chosen = ids.value;
-    if (partition) {
-      if (std::find(chosen.begin(), chosen.end(), *partition) == chosen.end()) {
-        out.partitions_when_missing = chosen.size();
-        return;
-      }
-      chosen = {*partition};
-    }
-    std::vector<kafka::TopicPartitionOffset> at_time;
-    if (to.kind == BrowseStart::Kind::time) {
-      auto found = reader.offsets_for_times(topic, chosen, to.value, kafka_timeout);
-      if (!found) return fail(out, found.error, found.reason);
-      at_time = std::move(found.value);
-    }
-    for (std::size_t i = 0; i < chosen.size(); ++i) {
-      auto w = reader.query_watermarks(topic, chosen[i], kafka_timeout);
-      if (!w) return fail(out, w.error, w.reason);
-      const auto [low, high] = w.value;
-      std::int64_t offset = low;
-      switch (to.kind) {
-        case BrowseStart::Kind::beginning: offset = low; break;
-        case BrowseStart::Kind::end: offset = high; break;
-        // Outside the log, Kafka would reset the position by auto.offset.reset: the nearest end of the log is meant.
-        case BrowseStart::Kind::offset: offset = std::clamp(to.value, low, high); break;
-        // offset_end (negative): nothing was written at or after that time.
-        case BrowseStart::Kind::time: offset = at_time[i].offset < 0 ? high : std::clamp(at_time[i].offset, low, high);
-      }
-      out.positions.push_back({chosen[i], offset});
-    }
-  }
-  static void fail(Resolved& out, std::error_code ec, std::string reason) {
-    out.error = ec;
-    out.reason = std::move(reason);
   }
 };
 
@@ -140,18 +93,17 @@ boost::asio::awaitable<http::Response> move_position(ConsumerService& service, h
 
   auto pool = service.registry.blocking_executor();
   ResolvePositions resolve{service.registry.consumer_config(), topic, partition, to};
-  auto resolved = co_await async_run_blocking<Resolved>(pool, std::move(resolve), boost::asio::use_awaitable);
-  service::throw_if_kafka_error(resolved.error, resolved.reason);
-  if (resolved.partitions_when_missing) {
-    throw http::bad_request("partition " + std::to_string(*partition) + " does not exist: topic '" + topic + "' has " +
-                            std::to_string(*resolved.partitions_when_missing) + " (numbered from 0)");
-  }
-  MovePosition move{lease.shared(), resolved.positions};
+  const auto resolved =
+      co_await async_run_blocking<StartPositions>(pool, std::move(resolve), boost::asio::use_awaitable);
+  throw_if_not_found(resolved, topic, partition);
+  std::vector<PartitionPosition> to_positions;
+  for (const auto& p : resolved.partitions) to_positions.push_back({p.partition, p.start});
+  MovePosition move{lease.shared(), to_positions};
   const auto moved = co_await async_run_blocking<std::error_code>(pool, std::move(move), boost::asio::use_awaitable);
   service::throw_if_kafka_error(moved, "the group's position was not committed");
 
   auto positions = nlohmann::json::array();
-  for (const auto& p : resolved.positions) positions.push_back({{"partition", p.partition}, {"offset", p.offset}});
+  for (const auto& p : to_positions) positions.push_back({{"partition", p.partition}, {"offset", p.offset}});
   co_return http::Response::json(http::status::ok, {{"topic", topic}, {"positions", std::move(positions)}});
 }
 
