@@ -133,11 +133,6 @@ class Admin {
                                           std::forward<CompletionToken>(token));
   }
   template <typename CompletionToken>
-  auto async_partitions(std::string name, CompletionToken&& token) {
-    return run_blocking<std::vector<PartitionInfo>>([this, n = std::move(name)] { return partitions(n); },
-                                                    std::forward<CompletionToken>(token));
-  }
-  template <typename CompletionToken>
   auto async_list_topics(CompletionToken&& token) {
     return run_blocking<std::vector<std::string>>([this] { return list_topics(); },
                                                   std::forward<CompletionToken>(token));
