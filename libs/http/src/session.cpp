@@ -1,9 +1,6 @@
 #include "session.hpp"
 
 #include <array>
-#include <cerrno>
-#include <cstring>
-#include <sys/socket.h>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -66,7 +63,11 @@ std::optional<Error> read_failure_answer(error_code ec, bool timed_out, const Se
 }  // namespace
 
 Session::Session(tcp::socket socket, std::shared_ptr<ServerContext> context)
-    : socket_(std::move(socket)), context_(std::move(context)), deadline_(socket_.get_executor()) {
+    : socket_(std::move(socket)), context_(std::move(context)),
+      deadline_(socket_.get_executor(),
+                {context_->config.idle_timeout, context_->config.read_timeout, context_->config.write_timeout, 2s},
+                [this] { cut_short(); }),
+      watch_(socket_) {
   error_code ec;
   peer_ = socket_.remote_endpoint(ec);
   peer_text_ = endpoint_text(peer_);
@@ -89,11 +90,8 @@ asio::awaitable<void> Session::run(std::shared_ptr<Session> self) {
 bool Session::stopping() const noexcept { return context_->stopping.load(); }
 
 void Session::begin_shutdown() {
-  if (state_ == State::idle) {
-    // Waiting for a next request that must not come: close now instead of after the idle timeout.
-    error_code ignored;
-    socket_.cancel(ignored);
-  }
+  // Waiting for a next request that must not come: close now instead of after the idle timeout.
+  if (state_ == State::idle) cut_short();
   // A long poll or stream in hand answers now.
   if (state_ == State::handling) exchange_.interruption->shutdown();
 }
@@ -104,57 +102,11 @@ void Session::force_close() {
                states[static_cast<int>(state_)]);
   error_code ignored;
   socket_.close(ignored);
-  deadline_.cancel();
+  deadline_.stop();
   exchange_.interruption->client_left();
 }
 
-void Session::arm_deadline(std::chrono::milliseconds timeout) {
-  const auto generation = ++deadline_generation_;
-  timed_out_ = false;
-  deadline_.expires_after(timeout);
-  deadline_.async_wait([weak = weak_from_this(), generation](error_code ec) {
-    if (ec) return;
-    const auto self = weak.lock();
-    if (!self || self->deadline_generation_ != generation) return;
-    self->timed_out_ = true;
-    error_code ignored;
-    self->socket_.cancel(ignored);
-  });
-}
-
-void Session::disarm_deadline() {
-  ++deadline_generation_;
-  deadline_.cancel();
-}
-
-void Session::start_watch() {
-  watching_ = true;
-  const auto generation = ++watch_generation_;
-  socket_.async_wait(tcp::socket::wait_read, [weak = weak_from_this(), generation](error_code ec) {
-    const auto self = weak.lock();
-    if (!self || ec || !self->watching_ || self->watch_generation_ != generation) return;
-    // Readable: peek to tell data (a pipelined request: the client is there) from EOF or a reset (it left). Never a
-    // blocking read on an I/O thread: a readiness report can be stale (the bytes it announced were read already), and
-    // then MSG_DONTWAIT answers EAGAIN and the watch goes on.
-    char byte = 0;
-    const auto n = ::recv(self->socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {  // EWOULDBLOCK is EAGAIN on Linux and macOS
-      self->start_watch();
-      return;
-    }
-    self->watching_ = false;
-    if (n > 0) return;
-    spdlog::debug("[{}] {} client left before its answer ({})", self->exchange_.request_id, self->peer_text_,
-                  n == 0 ? "end of stream" : std::strerror(errno));
-    self->exchange_.interruption->client_left();
-  });
-}
-
-void Session::stop_watch() {
-  if (!watching_) return;
-  watching_ = false;
-  ++watch_generation_;
-  // Nothing else is pending on the socket between two requests: this only ends the watch's wait.
+void Session::cut_short() {
   error_code ignored;
   socket_.cancel(ignored);
 }
@@ -162,10 +114,10 @@ void Session::stop_watch() {
 asio::awaitable<bool> Session::wait_for_request() {
   state_ = State::idle;
   if (stopping()) co_return false;
-  arm_deadline(context_->config.idle_timeout);
+  deadline_.enter(SessionDeadline::Phase::idle);
   error_code ec;
   const auto n = co_await socket_.async_read_some(buffer_.prepare(4096), asio::redirect_error(use_awaitable, ec));
-  disarm_deadline();
+  deadline_.stop();
   state_ = State::reading;
   if (ec) co_return false;  // idle timeout, client closed, or shutdown
   buffer_.commit(n);
@@ -183,7 +135,7 @@ asio::awaitable<void> Session::serve() {
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
     parser.body_limit(config.body_limit);
     error_code ec;
-    arm_deadline(config.read_timeout);
+    deadline_.enter(SessionDeadline::Phase::read);
     co_await bh::async_read_header(socket_, buffer_, parser, asio::redirect_error(use_awaitable, ec));
     BodyReservation body;
     if (!ec && !parser.is_done()) {
@@ -192,7 +144,7 @@ asio::awaitable<void> Session::serve() {
       const auto announced = parser.content_length() ? *parser.content_length() : config.body_limit;
       const auto bytes = static_cast<std::size_t>(std::min<std::uint64_t>(announced, config.body_limit));
       if (!context_->bodies.try_reserve(bytes)) {
-        disarm_deadline();
+        deadline_.stop();
         co_await answer_unread(Error(ErrorStatus::service_unavailable,
                                      "too many request bodies in memory at once (" +
                                          std::to_string(context_->bodies.capacity()) + " bytes); retry later",
@@ -211,8 +163,8 @@ asio::awaitable<void> Session::serve() {
     if (!ec && !parser.is_done()) {
       co_await bh::async_read(socket_, buffer_, parser, asio::redirect_error(use_awaitable, ec));
     }
-    const bool timed_out = timed_out_;
-    disarm_deadline();
+    const bool timed_out = deadline_.expired();
+    deadline_.stop();
     if (ec || timed_out) {
       const unsigned version = parser.is_header_done() ? parser.get().version() : 11;
       const bool linger = co_await answer_read_error(timed_out ? asio::error::timed_out : ec, version);
@@ -221,6 +173,7 @@ asio::awaitable<void> Session::serve() {
     }
 
     state_ = State::handling;
+    deadline_.enter(SessionDeadline::Phase::handle);
     if (!co_await handle(parser.release(), std::move(body))) break;
   }
   co_await close(false);
@@ -247,6 +200,30 @@ asio::awaitable<void> Session::answer_unread(Error error, unsigned version, cons
 
 asio::awaitable<bool> Session::handle(BeastRequest message, BodyReservation body) {
   const auto started = std::chrono::steady_clock::now();
+  begin_exchange(message);
+  const std::string method(message.method_string());
+  const std::string target(message.target());
+  context_->metrics.in_flight.inc();
+  watch_.start(exchange_.interruption, "[" + exchange_.request_id + "] " + peer_text_);
+  std::string route = "unmatched";
+  auto response = co_await dispatch_request(std::move(message), route);
+  // The request (and its body) is gone: its share of the budget is free before the answer is written, so a client
+  // that has the answer can count on the share being back.
+  body = BodyReservation{};
+  bool keep_alive = exchange_.keep_alive && !stopping();
+  const auto status = co_await write_answer(response, keep_alive);
+  watch_.stop();
+  // A stream that ended because its client left was not delivered whole, though its head (the 200) was.
+  const bool delivered = status != 0 && !exchange_.stream_failed &&
+                         !(response.is_event_stream() && exchange_.interruption->client_gone());
+  report_written(response, delivered);
+  context_->metrics.in_flight.dec();
+  record(route, status, started);
+  log_access(method, target, status, response, delivered, started);
+  co_return keep_alive && !exchange_.interruption->client_gone();
+}
+
+void Session::begin_exchange(const BeastRequest& message) {
   exchange_ = Exchange{};
   const auto accept = message.find(bh::field::accept);
   exchange_.wants_json = accept != message.end() && accept_prefers_json(accept->value());
@@ -259,37 +236,29 @@ asio::awaitable<bool> Session::handle(BeastRequest message, BodyReservation body
   exchange_.cors_headers = context_->cors.response_headers(
       origin == message.end() ? std::nullopt : std::optional<std::string_view>(origin->value()));
   if (stopping()) exchange_.interruption->shutdown();
-  const std::string method(message.method_string());
-  const std::string target(message.target());
+}
 
-  context_->metrics.in_flight.inc();
-  std::string route = "unmatched";
-  Response response;
-  start_watch();
+asio::awaitable<Response> Session::dispatch_request(BeastRequest message, std::string& route) {
   try {
     Request request(std::move(message), peer_, exchange_.request_id, exchange_.interruption);
-    response = co_await dispatch(context_->router, context_->cors, request, route);
+    co_return co_await dispatch(context_->router, context_->cors, request, route);
   } catch (const Error& e) {  // the target could not be parsed
-    response = Response::from_error(e);
+    co_return Response::from_error(e);
   }
-  // The request (and its body) is gone: its share of the budget is free before the answer is written, so a client
-  // that has the answer can count on the share being back.
-  body = BodyReservation{};
-  bool keep_alive = exchange_.keep_alive && !stopping();
-  const auto status = co_await write_answer(response, keep_alive);
-  stop_watch();
-  // A stream that ended because its client left was not delivered whole, though its head (the 200) was.
-  const bool delivered = status != 0 && !exchange_.stream_failed &&
-                         !(response.is_event_stream() && exchange_.interruption->client_gone());
-  if (auto& written = response.written_callback()) {
-    try {
-      written(delivered);
-    } catch (const std::exception& e) {
-      spdlog::error("[{}] written callback failed: {}", exchange_.request_id, e.what());
-    }
+}
+
+void Session::report_written(Response& response, bool delivered) {
+  auto& written = response.written_callback();
+  if (!written) return;
+  try {
+    written(delivered);
+  } catch (const std::exception& e) {
+    spdlog::error("[{}] written callback failed: {}", exchange_.request_id, e.what());
   }
-  context_->metrics.in_flight.dec();
-  record(route, status, started);
+}
+
+void Session::log_access(const std::string& method, const std::string& target, unsigned status,
+                         const Response& response, bool delivered, std::chrono::steady_clock::time_point started) {
   const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   // Why an answer did not arrive whole, if it did not: a stream's client closing it is how streams end.
   const char* outcome = "";
@@ -300,7 +269,6 @@ asio::awaitable<bool> Session::handle(BeastRequest message, BodyReservation body
   }
   spdlog::info("[{}] {} {} {} -> {}{} {:.1f} ms", exchange_.request_id, peer_text_, method, target, status, outcome,
                elapsed);
-  co_return keep_alive && !exchange_.interruption->client_gone();
 }
 
 asio::awaitable<unsigned> Session::write_answer(Response& response, bool& keep_alive) {
@@ -331,10 +299,10 @@ asio::awaitable<unsigned> Session::write_response(BeastResponse& response, bool&
   response.keep_alive(keep_alive);
   response.prepare_payload();
   const auto status = response.result_int();
-  arm_deadline(context_->config.write_timeout);
+  deadline_.enter(SessionDeadline::Phase::write);
   error_code ec;
   co_await bh::async_write(socket_, response, asio::redirect_error(use_awaitable, ec));
-  disarm_deadline();
+  deadline_.stop();
   if (ec) {
     keep_alive = false;
     spdlog::info("[{}] {} response not written: {}", exchange_.request_id, peer_text_, ec.message());
@@ -358,10 +326,10 @@ asio::awaitable<unsigned> Session::run_event_stream(const StreamBody& body, bool
     head.keep_alive(false);  // HTTP/1.0: the stream ends when the connection closes
   }
   bh::response_serializer<bh::empty_body> serializer{head};
-  arm_deadline(context_->config.write_timeout);
+  deadline_.enter(SessionDeadline::Phase::write);
   error_code ec;
   co_await bh::async_write_header(socket_, serializer, asio::redirect_error(use_awaitable, ec));
-  disarm_deadline();
+  deadline_.stop();
   if (ec) {
     keep_alive = false;
     co_return 0U;
@@ -374,10 +342,10 @@ asio::awaitable<unsigned> Session::run_event_stream(const StreamBody& body, bool
     exchange_.stream_failed = true;
   }
   if (exchange_.chunked && !exchange_.stream_failed && !exchange_.interruption->client_gone()) {
-    arm_deadline(context_->config.write_timeout);
+    deadline_.enter(SessionDeadline::Phase::write);
     const auto last = bh::make_chunk_last();
     co_await asio::async_write(socket_, last, asio::redirect_error(use_awaitable, ec));
-    disarm_deadline();
+    deadline_.stop();
     if (ec) exchange_.stream_failed = true;
   }
   // Without chunking the end of the stream is the end of the connection.
@@ -388,7 +356,7 @@ asio::awaitable<unsigned> Session::run_event_stream(const StreamBody& body, bool
 asio::awaitable<bool> Session::write(std::string data) {
   if (exchange_.stream_failed || exchange_.interruption->client_gone()) co_return false;
   if (data.empty()) co_return true;  // an empty chunk would end the chunked body
-  arm_deadline(context_->config.write_timeout);
+  deadline_.enter(SessionDeadline::Phase::write);
   error_code ec;
   if (exchange_.chunked) {
     const auto chunk = bh::make_chunk(asio::buffer(data));
@@ -396,7 +364,7 @@ asio::awaitable<bool> Session::write(std::string data) {
   } else {
     co_await asio::async_write(socket_, asio::buffer(data), asio::redirect_error(use_awaitable, ec));
   }
-  disarm_deadline();
+  deadline_.stop();
   if (ec) {
     exchange_.stream_failed = true;
     co_return false;
@@ -412,7 +380,7 @@ asio::awaitable<void> Session::close(bool linger) {
     // The client may still be sending (e.g. the rest of a too-large body). Closing with unread data would
     // reset the connection and could destroy our error answer before the client reads it, so read and
     // discard for a short while first.
-    arm_deadline(2s);
+    deadline_.enter(SessionDeadline::Phase::linger);
     std::size_t discarded = 0;
     std::array<char, 16 * 1024> sink{};
     while (discarded < 8U * 1024U * 1024U) {
@@ -420,7 +388,7 @@ asio::awaitable<void> Session::close(bool linger) {
       discarded += co_await socket_.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
       if (ec) break;
     }
-    disarm_deadline();
+    deadline_.stop();
   }
   socket_.close(ignored);
 }

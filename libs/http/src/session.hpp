@@ -6,7 +6,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/system/error_code.hpp>
 #include <chrono>
@@ -16,8 +15,10 @@
 
 #include "kok/http/event_stream.hpp"
 #include "kok/http/interruption.hpp"
+#include "connection_watch.hpp"
 #include "kok/http/response.hpp"
 #include "server_context.hpp"
+#include "session_deadline.hpp"
 
 namespace kok::http::detail {
 
@@ -57,6 +58,13 @@ class Session final : public StreamSink, public std::enable_shared_from_this<Ses
   boost::asio::awaitable<bool> wait_for_request();
   // Handles one complete request. Returns whether to keep the connection open.
   boost::asio::awaitable<bool> handle(BeastRequest message, BodyReservation body);
+  // handle()'s steps: the request's Exchange, the funnel's answer (`route`: the matched route's name), the written
+  // callback, and the access log line.
+  void begin_exchange(const BeastRequest& message);
+  boost::asio::awaitable<Response> dispatch_request(BeastRequest message, std::string& route);
+  void report_written(Response& response, bool delivered);
+  void log_access(const std::string& method, const std::string& target, unsigned status, const Response& response,
+                  bool delivered, std::chrono::steady_clock::time_point started);
   // Writes the answer; returns the status written, 0 if it was not (client gone, write failed).
   boost::asio::awaitable<unsigned> write_answer(Response& response, bool& keep_alive);
   boost::asio::awaitable<unsigned> write_response(BeastResponse& response, bool& keep_alive);
@@ -71,27 +79,19 @@ class Session final : public StreamSink, public std::enable_shared_from_this<Ses
   void record(const std::string& route, unsigned status, std::chrono::steady_clock::time_point started);
   bool stopping() const noexcept;
 
-  // Watching the connection while a request is handled: a read readiness that turns out to be EOF or a reset
-  // means the client left. Data instead means a pipelined request: the client is there, the watch ends.
-  void start_watch();
-  void stop_watch();
-
-  // Our own deadline instead of beast::tcp_stream's: on expiry it cancels (not closes) the socket, so a
-  // 408 can still be written. The generation makes a late-firing timer harmless.
-  void arm_deadline(std::chrono::milliseconds timeout);
-  void disarm_deadline();
+  // Ends the I/O in hand without closing the connection: a phase that ran out (408 can still be written), an idle
+  // wait that a shutdown ends.
+  void cut_short();
 
   boost::asio::ip::tcp::socket socket_;
   std::shared_ptr<ServerContext> context_;
   boost::asio::ip::tcp::endpoint peer_;
   std::string peer_text_;
   boost::beast::flat_buffer buffer_;
-  boost::asio::steady_timer deadline_;
-  std::uint64_t deadline_generation_ = 0;
-  bool timed_out_ = false;
+  // Declared after socket_: both end before the socket does.
+  SessionDeadline deadline_;
+  ConnectionWatch watch_;
   State state_ = State::idle;
-  std::uint64_t watch_generation_ = 0;
-  bool watching_ = false;
   Exchange exchange_;
 };
 

@@ -5,25 +5,27 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <map>
-#include <mutex>
-#include <set>
-#include <thread>
 
 #include <boost/asio/thread_pool.hpp>
 
 #include "kok/kafka/creation_failure.hpp"
 #include "kok/kafka/error.hpp"
 #include "kok/kafka/topic_name.hpp"
+#include "poll_until.hpp"
 #include "rdkafka_handles.hpp"
+#include "topic_existence_cache.hpp"
 
 namespace kok::kafka {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// How often a wait for a new topic's visibility asks again (on the admin's blocking pool, never an io thread).
-constexpr std::chrono::milliseconds kVisibilityPoll{50};
+// How often a broker is asked again while it may not have applied a creation yet.
+constexpr std::chrono::milliseconds kPollInterval{50};
+
+// A topic-specific answer settles the question when it is "yes" or an error other than "unknown topic"; a "no" may be
+// a lagging broker's, so it is asked again until Options::missing_confirm has passed.
+bool settled(const Result<bool>& exists) { return !exists || exists.value; }
 
 detail::AdminOptionsPtr make_admin_options(rd_kafka_t* rk, rd_kafka_admin_op_t op, std::chrono::milliseconds timeout,
                                            bool with_operation_timeout) {
@@ -58,17 +60,7 @@ Result<T> event_failure(rd_kafka_event_t* ev) {
 struct Admin::Impl {
   Options options;
   detail::ClientPtr rk;
-  // Snapshot of the cluster's topic names for topic_exists().
-  mutable std::mutex cache_mutex;
-  std::set<std::string, std::less<>> known_topics;
-  Clock::time_point snapshot_at{};
-  bool have_snapshot = false;
-  // Topics this client created: a broker answering metadata may not know them yet (propagation takes a moment), so
-  // for exists_ttl they count as existing whatever a snapshot says.
-  std::map<std::string, Clock::time_point, std::less<>> created;
-  // Names confirmed missing by a topic-specific request, and when: the only source of a cached "no" (a topic list
-  // from a lagging broker is not).
-  std::map<std::string, Clock::time_point, std::less<>> missing;
+  detail::TopicExistenceCache cache;
   // The most brokers any metadata answer listed: how big this cluster has been, so a creation refused for lack of
   // brokers can be told apart from a replication factor it never had (creation_failure.hpp).
   std::atomic<int> brokers_seen{0};
@@ -82,78 +74,16 @@ struct Admin::Impl {
 
   Impl(const ConfigMap& config, Options opts)
       : options(opts), rk(detail::make_client(RD_KAFKA_PRODUCER, detail::make_conf(config))),
+        cache({opts.exists_ttl, opts.missing_ttl, opts.visible_timeout}),
         pool(std::max<std::size_t>(1, opts.blocking_threads)) {}
-
-  void remember(std::vector<std::string> names) {
-    std::lock_guard lock{cache_mutex};
-    known_topics.clear();
-    known_topics.insert(std::make_move_iterator(names.begin()), std::make_move_iterator(names.end()));
-    std::erase_if(missing, [this](const auto& entry) { return known_topics.contains(entry.first); });
-    snapshot_at = Clock::now();
-    have_snapshot = true;
-  }
-
-  void remember_created(const std::string& name) {
-    std::lock_guard lock{cache_mutex};
-    known_topics.insert(name);
-    created.insert_or_assign(name, Clock::now());
-    if (auto it = missing.find(name); it != missing.end()) missing.erase(it);
-  }
-
-  void remember_deleted(std::string_view name) {
-    std::lock_guard lock{cache_mutex};
-    if (auto it = known_topics.find(name); it != known_topics.end()) known_topics.erase(it);
-    if (auto it = created.find(name); it != created.end()) created.erase(it);
-    note_missing(name);
-  }
-
-  // When the visibility window of a topic this client created closes (nullopt: not created here, or long ago).
-  std::optional<Clock::time_point> visible_deadline(std::string_view name) {
-    std::lock_guard lock{cache_mutex};
-    const auto it = created.find(name);
-    if (it == created.end()) return std::nullopt;
-    return it->second + options.visible_timeout;
-  }
 
   // Runs `request` again while it says "unknown topic" about a topic this client created, until the topic's
   // visibility window closes: the broker that answered has not applied the creation yet.
   template <typename Request>
   auto until_visible(std::string_view name, Request request) {
-    for (;;) {
-      auto result = request();
-      if (result || !is_unknown_topic(result.error)) return result;
-      const auto deadline = visible_deadline(name);
-      if (!deadline || Clock::now() >= *deadline) return result;
-      std::this_thread::sleep_for(kVisibilityPoll);
-    }
-  }
-
-  void remember_missing(std::string_view name) {
-    std::lock_guard lock{cache_mutex};
-    note_missing(name);
-  }
-
-  // Requires cache_mutex. Records a confirmed "no" and drops the expired ones, so the map stays small.
-  void note_missing(std::string_view name) {
-    const auto now = Clock::now();
-    std::erase_if(missing, [&](const auto& entry) { return now - entry.second >= options.missing_ttl; });
-    missing.insert_or_assign(std::string{name}, now);
-  }
-
-  void remember_present(std::string_view name) {
-    std::lock_guard lock{cache_mutex};
-    known_topics.emplace(name);
-    if (auto it = missing.find(name); it != missing.end()) missing.erase(it);
-  }
-
-  // Requires cache_mutex.
-  bool recently_created(std::string_view name, Clock::time_point now) {
-    const auto it = created.find(name);
-    if (it == created.end()) return false;
-    if (now - it->second < options.exists_ttl) return true;
-    // Kept while its visibility window is open, even when that outlasts exists_ttl (until_visible reads it).
-    if (now - it->second >= options.visible_timeout) created.erase(it);
-    return false;
+    const auto deadline = cache.visibility_deadline(name).value_or(Clock::now());
+    return detail::poll_until(deadline, kPollInterval, request,
+                              [](const auto& result) { return result || !is_unknown_topic(result.error); });
   }
 };
 
@@ -194,14 +124,15 @@ Result<TopicCreation> Admin::create_topic(const NewTopic& topic) {
   if (count < 1) return R::failure(make_kafka_error(RD_KAFKA_RESP_ERR__FAIL), "empty CreateTopics result");
   const auto err = rd_kafka_topic_result_error(results[0]);
   if (err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
-    impl_->remember_created(topic.name);
+    // Another client created it: it exists, but it is not ours to wait for.
+    impl_->cache.confirmed_present(topic.name);
     return R::success(TopicCreation::already_exists);
   }
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     const char* why = rd_kafka_topic_result_error_string(results[0]);
     return creation_failure(topic, R::failure(detail::to_error(err), why != nullptr ? why : ""));
   }
-  impl_->remember_created(topic.name);
+  impl_->cache.created(topic.name);
   if (!wait_until_visible(topic.name)) {
     spdlog::warn("topic '{}' created, but not every partition had a leader in metadata after {} ms", topic.name,
                  impl_->options.visible_timeout.count());
@@ -221,15 +152,12 @@ Result<TopicCreation> Admin::creation_failure(const NewTopic& topic, Result<Topi
 }
 
 bool Admin::wait_until_visible(std::string_view name) {
-  const auto deadline = impl_->visible_deadline(name).value_or(Clock::now());
-  for (;;) {
-    const auto parts = partitions_once(name);
-    const bool led = parts && !parts.value.empty() &&
-                     std::all_of(parts.value.begin(), parts.value.end(), [](const auto& p) { return p.leader >= 0; });
-    if (led) return true;
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(kVisibilityPoll);
-  }
+  const auto deadline = impl_->cache.visibility_deadline(name).value_or(Clock::now());
+  const auto led = [](const Result<std::vector<PartitionInfo>>& parts) {
+    return parts && !parts.value.empty() &&
+           std::all_of(parts.value.begin(), parts.value.end(), [](const auto& p) { return p.leader >= 0; });
+  };
+  return led(detail::poll_until(deadline, kPollInterval, [this, name] { return partitions_once(name); }, led));
 }
 
 Result<bool> Admin::delete_topic(std::string_view name) {
@@ -248,7 +176,7 @@ Result<bool> Admin::delete_topic(std::string_view name) {
   const rd_kafka_topic_result_t** results = rd_kafka_DeleteTopics_result_topics(res, &count);
   if (count < 1) return R::failure(make_kafka_error(RD_KAFKA_RESP_ERR__FAIL), "empty DeleteTopics result");
   const auto err = rd_kafka_topic_result_error(results[0]);
-  impl_->remember_deleted(name);
+  impl_->cache.deleted(name);
   if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) return R::success(false);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     const char* why = rd_kafka_topic_result_error_string(results[0]);
@@ -340,53 +268,60 @@ Result<std::vector<std::string>> Admin::list_topics() {
     names.emplace_back(t.topic);
   }
   std::sort(names.begin(), names.end());
-  impl_->remember(names);
+  impl_->cache.listed(names);
   return R::success(std::move(names));
 }
 
-std::optional<bool> Admin::cached_topic_exists(std::string_view name) const {
-  std::lock_guard lock{impl_->cache_mutex};
-  const auto now = Clock::now();
-  if (impl_->recently_created(name, now)) return true;
-  if (const auto it = impl_->missing.find(name); it != impl_->missing.end()) {
-    if (now - it->second < impl_->options.missing_ttl) return false;
-  }
-  if (impl_->have_snapshot && now - impl_->snapshot_at < impl_->options.exists_ttl &&
-      impl_->known_topics.contains(name)) {
-    return true;
-  }
-  return std::nullopt;
-}
+std::optional<bool> Admin::cached_topic_exists(std::string_view name) const { return impl_->cache.lookup(name); }
 
-void Admin::invalidate_cache() {
-  std::lock_guard lock{impl_->cache_mutex};
-  impl_->have_snapshot = false;
-  impl_->known_topics.clear();
-  impl_->missing.clear();
-}
+void Admin::invalidate_cache() { impl_->cache.forget_what_others_said(); }
 
-Result<bool> Admin::topic_exists(std::string_view name) {
+std::optional<Result<bool>> Admin::first_look(std::string_view name) {
   using R = Result<bool>;
   if (auto cached = cached_topic_exists(name)) return R::success(*cached);
   if (!is_valid_topic_name(name)) return R::success(false);
   auto names = list_topics();
   if (!names) return R::failure(names.error, names.reason);
   if (std::binary_search(names.value.begin(), names.value.end(), name)) return R::success(true);
-  // The list came from one broker, which may lag behind the controller: ask about this topic, for missing_confirm,
-  // before saying no.
-  const auto deadline = Clock::now() + impl_->options.missing_confirm;
-  for (;;) {
-    const auto confirm = partitions(name);
-    if (confirm && !confirm.value.empty()) {
-      impl_->remember_present(name);
-      return R::success(true);
-    }
-    if (!confirm && !is_unknown_topic(confirm.error)) return R::failure(confirm.error, confirm.reason);
-    if (Clock::now() >= deadline) break;
-    std::this_thread::sleep_for(kVisibilityPoll);
+  // The list came from one broker, which may lag behind the controller: the caller asks about this topic.
+  return std::nullopt;
+}
+
+Result<bool> Admin::look_up(std::string_view name) {
+  using R = Result<bool>;
+  const auto parts = partitions_once(name);
+  if (parts && !parts.value.empty()) {
+    impl_->cache.confirmed_present(name);
+    return R::success(true);
   }
-  impl_->remember_missing(name);
+  if (!parts && !is_unknown_topic(parts.error)) return R::failure(parts.error, parts.reason);
   return R::success(false);
+}
+
+Result<bool> Admin::confirmed(std::string_view name, Result<bool> answer) {
+  if (answer && !answer.value) impl_->cache.confirmed_missing(name);
+  return answer;
+}
+
+Result<bool> Admin::topic_exists(std::string_view name) {
+  if (auto answer = first_look(name)) return std::move(*answer);
+  const auto deadline = Clock::now() + impl_->options.missing_confirm;
+  return confirmed(name, detail::poll_until(deadline, kPollInterval, [this, name] { return look_up(name); }, settled));
+}
+
+void Admin::start_topic_exists(std::string name, std::shared_ptr<detail::Completion<Result<bool>>> done) {
+  boost::asio::post(impl_->pool, [this, name = std::move(name), done = std::move(done)]() mutable {
+    if (auto answer = first_look(name)) {
+      done->complete(std::move(*answer));
+      return;
+    }
+    // The confirmation of a "no" waits on a timer between its requests: an unknown name holds no admin thread while
+    // it waits, so a burst of them cannot queue a creation behind their pauses.
+    const auto deadline = Clock::now() + impl_->options.missing_confirm;
+    detail::async_poll_until<Result<bool>>(
+        impl_->pool.get_executor(), deadline, kPollInterval, [this, name] { return look_up(name); }, settled,
+        [this, name, done](Result<bool> answer) { done->complete(confirmed(name, std::move(answer))); });
+  });
 }
 
 Result<ClusterInfo> Admin::cluster_info() {

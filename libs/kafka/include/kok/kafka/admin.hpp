@@ -9,7 +9,8 @@
 // request (DescribeTopics / DescribeCluster arrived in 2.3), and describe/list/exists all need metadata. So the blocking
 // wait (bounded by Options::request_timeout) runs on Options::blocking_threads threads owned by the Admin, never on an io
 // thread; the result is posted to the handler's executor. Two threads keep one slow call (brokers down) from
-// serializing every other request; the exists cache keeps hot paths off the pool entirely.
+// serializing every other request; the exists cache keeps hot paths off the pool entirely, and the confirmation of a
+// "no" waits between its requests on a timer, not on a pool thread.
 
 #include <chrono>
 #include <cstdint>
@@ -132,11 +133,6 @@ class Admin {
                                           std::forward<CompletionToken>(token));
   }
   template <typename CompletionToken>
-  auto async_partitions(std::string name, CompletionToken&& token) {
-    return run_blocking<std::vector<PartitionInfo>>([this, n = std::move(name)] { return partitions(n); },
-                                                    std::forward<CompletionToken>(token));
-  }
-  template <typename CompletionToken>
   auto async_list_topics(CompletionToken&& token) {
     return run_blocking<std::vector<std::string>>([this] { return list_topics(); },
                                                   std::forward<CompletionToken>(token));
@@ -160,8 +156,11 @@ class Admin {
           },
           token, *cached);
     }
-    return run_blocking<bool>([this, n = std::move(name)] { return topic_exists(n); },
-                              std::forward<CompletionToken>(token));
+    return boost::asio::async_initiate<CompletionToken, void(Result<bool>)>(
+        [this](auto handler, std::string n) {
+          start_topic_exists(std::move(n), detail::make_completion<Result<bool>>(std::move(handler)));
+        },
+        token, std::move(name));
   }
 
  private:
@@ -169,6 +168,13 @@ class Admin {
   Result<std::vector<PartitionInfo>> partitions_once(std::string_view name);
   Result<TopicDescription> describe_once(std::string_view name);
   bool wait_until_visible(std::string_view name);
+  // topic_exists() in steps: the cache or the topic list (nullopt: the list lacks the name), one topic-specific request
+  // (false may be a lagging broker's), and the cache told of a "no" that held for missing_confirm.
+  std::optional<Result<bool>> first_look(std::string_view name);
+  Result<bool> look_up(std::string_view name);
+  Result<bool> confirmed(std::string_view name, Result<bool> answer);
+  // async_topic_exists() past the cache: the same steps, with no admin thread held between the requests.
+  void start_topic_exists(std::string name, std::shared_ptr<detail::Completion<Result<bool>>> done);
   Result<TopicCreation> creation_failure(const NewTopic& topic, Result<TopicCreation> failed);
 
   template <typename T, typename Fn, typename CompletionToken>
