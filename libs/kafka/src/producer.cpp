@@ -8,6 +8,7 @@
 #include <shared_mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "kok/kafka/error.hpp"
@@ -33,6 +34,42 @@ void on_delivery(rd_kafka_t* /*rk*/, const rd_kafka_message_t* m, void* /*opaque
   completion->complete(detail::to_error(m->err), report);
 }
 
+// One librdkafka topic handle per topic this client produced to. librdkafka 2.0.2 learns a topic a message names by
+// its name only at its next one-second topic scan, and the first messages wait for it (measured: 0.8-1.0 s for the
+// first POST /message/{t} after POST /topic/{t}); a handle made with rd_kafka_topic_new() asks for the topic's
+// metadata at once. Handles live as long as their client: dropped before it is destroyed or replaced.
+class TopicHandles {
+ public:
+  TopicHandles() = default;
+  TopicHandles(const TopicHandles&) = delete;
+  TopicHandles& operator=(const TopicHandles&) = delete;
+  ~TopicHandles() { clear(); }
+
+  // The handle of `topic` in `rk`, made on first use; nullptr if librdkafka refuses the name.
+  rd_kafka_topic_t* get(rd_kafka_t* rk, const std::string& topic) {
+    {
+      std::shared_lock lock{mutex_};
+      if (const auto found = handles_.find(topic); found != handles_.end()) return found->second;
+    }
+    std::unique_lock lock{mutex_};
+    auto& handle = handles_[topic];
+    if (handle == nullptr) handle = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
+    return handle;
+  }
+
+  void clear() {
+    std::unique_lock lock{mutex_};
+    for (auto& [name, handle] : handles_) {
+      if (handle != nullptr) rd_kafka_topic_destroy(handle);
+    }
+    handles_.clear();
+  }
+
+ private:
+  std::shared_mutex mutex_;
+  std::unordered_map<std::string, rd_kafka_topic_t*> handles_;
+};
+
 }  // namespace
 
 struct Producer::Impl {
@@ -43,6 +80,7 @@ struct Producer::Impl {
   // message over, so no message goes to a client being destroyed.
   std::shared_mutex client_mutex;
   detail::ClientPtr rk;
+  TopicHandles topics;  // of rk; declared after it, so destroyed before it
   std::thread poll_thread;
 
   Impl(const ConfigMap& c, Options opts) : options(opts), config(c), rk(new_client()) {
@@ -73,6 +111,7 @@ struct Producer::Impl {
     std::unique_lock lock{client_mutex};
     rd_kafka_purge(rk.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
     (void)rd_kafka_flush(rk.get(), 1000);  // serves the purged messages' delivery reports
+    topics.clear();
     rk = new_client();
   }
 
@@ -98,13 +137,14 @@ void Producer::enqueue(std::string_view topic, std::int32_t partition, std::opti
                        std::unique_ptr<DeliveryCompletion> completion) {
   const std::string topic_name{topic};  // librdkafka wants a NUL-terminated name
   std::vector<rd_kafka_vu_t> args;
-  args.reserve(5 + headers.size());
+  args.reserve(6 + headers.size());
   auto add = [&args](rd_kafka_vtype_t type) -> rd_kafka_vu_t& {
     rd_kafka_vu_t& vu = args.emplace_back();
     vu.vtype = type;
     return vu;
   };
-  add(RD_KAFKA_VTYPE_TOPIC).u.cstr = topic_name.c_str();
+  const auto topic_index = args.size();  // filled in under the client lock: the handle belongs to the client
+  add(RD_KAFKA_VTYPE_RKT);
   add(RD_KAFKA_VTYPE_PARTITION).u.i32 = partition;
   // F_COPY: librdkafka copies the bytes now, so the caller's views may die right after this call.
   add(RD_KAFKA_VTYPE_MSGFLAGS).u.i = RD_KAFKA_MSG_F_COPY;
@@ -129,6 +169,12 @@ void Producer::enqueue(std::string_view topic, std::int32_t partition, std::opti
   rd_kafka_error_t* error = nullptr;
   {
     std::shared_lock lock{impl_->client_mutex};
+    auto& topic_arg = args[topic_index];
+    topic_arg.u.rkt = impl_->topics.get(impl_->rk.get(), topic_name);
+    if (topic_arg.u.rkt == nullptr) {
+      topic_arg.vtype = RD_KAFKA_VTYPE_TOPIC;  // librdkafka says why the name is refused
+      topic_arg.u.cstr = topic_name.c_str();
+    }
     error = rd_kafka_produceva(impl_->rk.get(), args.data(), args.size());
   }
   if (error == nullptr) {
