@@ -211,6 +211,10 @@ asio::awaitable<bool> Session::handle(BeastRequest message, BodyReservation body
   // that has the answer can count on the share being back.
   body = BodyReservation{};
   bool keep_alive = exchange_.keep_alive && !stopping();
+  // A plain answer ends the watch before it is written: a client that left makes the write fail, and one that reads
+  // the answer and closes at once is not taken for gone. An event stream keeps it: between events nothing else would
+  // notice its client leaving.
+  if (!response.is_event_stream()) watch_.stop();
   const auto status = co_await write_answer(response, keep_alive);
   watch_.stop();
   // A stream that ended because its client left was not delivered whole, though its head (the 200) was.
