@@ -37,6 +37,7 @@
 #include "kok/service/kafka_errors.hpp"
 #include "kok/service/options.hpp"
 #include "kok/service/topic_param.hpp"
+#include "handlers/query_params.hpp"
 #include "record_format.hpp"
 #include "start_positions.hpp"
 #include "settings.hpp"
@@ -149,30 +150,9 @@ struct BrowseParams {
 
 BrowseParams browse_params(const http::Request& req, const ConsumerSettings& settings) {
   BrowseParams p;
-  if (const auto from = req.query("from")) {
-    const auto start = parse_browse_start(*from);
-    if (!start) {
-      throw http::bad_request(
-          "from must be beginning, end, an offset, a time as epoch milliseconds (e.g. 1733253600000ms) or an "
-          "ISO-8601 time with its zone (e.g. 2024-12-03T19:20:00Z)");
-    }
-    p.from = *start;
-  }
-  p.max = std::min(settings.default_batch, settings.max_batch);
-  if (const auto max = req.query("max")) {
-    try {
-      p.max = std::min(static_cast<std::size_t>(service::parse_integer(*max, 1, 1'000'000'000)), settings.max_batch);
-    } catch (const std::exception&) {
-      throw http::bad_request("max must be a whole number of at least 1");
-    }
-  }
-  if (const auto partition = req.query("partition")) {
-    try {
-      p.partition = static_cast<std::int32_t>(service::parse_integer(*partition, 0, INT32_MAX));
-    } catch (const std::exception&) {
-      throw http::bad_request("partition must be a partition number (0 or more)");
-    }
-  }
+  p.from = start_param(req, "from").value_or(BrowseStart{});
+  p.max = std::min(max_param(req).value_or(settings.default_batch), settings.max_batch);
+  p.partition = partition_param(req);
   return p;
 }
 

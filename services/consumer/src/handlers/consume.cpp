@@ -12,32 +12,19 @@
 #include "handlers/read_one.hpp"
 #include "kok/http/error.hpp"
 #include "kok/service/options.hpp"
+#include "handlers/query_params.hpp"
 #include "record_format.hpp"
 #include "settings.hpp"
 
 namespace kok::consumer {
-namespace {
-
-std::size_t max_parameter(const http::Request& req, std::size_t fallback, std::size_t bound) {
-  const auto text = req.query("max");
-  if (!text) return std::min(fallback, bound);
-  try {
-    return std::min(static_cast<std::size_t>(service::parse_integer(*text, 1, 1'000'000'000)), bound);
-  } catch (const std::exception&) {
-    throw http::bad_request("max must be a whole number of at least 1");
-  }
-}
-
-}  // namespace
-
 boost::asio::awaitable<http::Response> consume(ConsumerService& service, http::Request& req) {
   const auto& s = service.settings;
-  const auto wait = wait_parameter(req, s.next_wait, s.max_wait);
+  const auto wait = std::min(wait_param(req).value_or(s.next_wait), s.max_wait);
   if (!req.accepts_json()) co_return co_await read_one(service, req, wait);
 
   const auto topic = service::topic_param(req);
-  const auto max = max_parameter(req, s.default_batch, s.max_batch);
-  auto reader = reader_parameter(req);
+  const auto max = std::min(max_param(req).value_or(s.default_batch), s.max_batch);
+  auto reader = reader_param(req);
   Lease lease = co_await service.registry.acquire(topic);
   if (reader) lease->acknowledge(*reader);  // its next read says it processed the last batch
   auto messages = co_await take_messages(*lease, req.interruption(), max, wait, service.settings.catch_up_grace);
@@ -60,7 +47,7 @@ boost::asio::awaitable<http::Response> consume(ConsumerService& service, http::R
 
 boost::asio::awaitable<http::Response> acknowledge(ConsumerService& service, http::Request& req) {
   const auto topic = service::topic_param(req);
-  const auto reader = reader_parameter(req);
+  const auto reader = reader_param(req);
   if (!reader) throw http::bad_request("name the reader: POST /consumer/{topic}/ack?reader=R");
   Lease lease = co_await service.registry.acquire(topic);
   const auto count = lease->acknowledge(*reader);

@@ -13,17 +13,6 @@
 
 namespace kok::consumer {
 
-std::optional<std::string> reader_parameter(const http::Request& req) {
-  auto reader = req.query("reader");
-  if (!reader) return std::nullopt;
-  const bool legal = !reader->empty() && reader->size() <= 128 &&
-                     std::all_of(reader->begin(), reader->end(), [](unsigned char c) {
-                       return std::isalnum(c) != 0 || c == '.' || c == '_' || c == '-';
-                     });
-  if (!legal) throw http::bad_request("reader must be 1-128 characters of [A-Za-z0-9._-]");
-  return reader;
-}
-
 boost::asio::awaitable<std::vector<kafka::Message>> take_messages(TopicConsumer& consumer,
                                                                    http::Interruption& interruption, std::size_t max,
                                                                    std::chrono::milliseconds wait,
@@ -50,17 +39,6 @@ boost::asio::awaitable<std::vector<kafka::Message>> take_messages(TopicConsumer&
     if (!batch.value.empty()) co_return std::move(batch.value);
     const auto now = Clock::now();
     if (now >= deadline && (consumer.caught_up() || now >= deadline + catch_up_grace)) co_return std::move(batch.value);
-  }
-}
-
-std::chrono::milliseconds wait_parameter(const http::Request& req, std::chrono::milliseconds fallback,
-                                         std::chrono::milliseconds max) {
-  const auto text = req.query("wait");
-  if (!text) return std::min(fallback, max);
-  try {
-    return std::min(service::parse_duration(*text), max);  // parse_duration refuses negative numbers
-  } catch (const std::exception&) {
-    throw http::bad_request("wait must be a duration like 500ms, 5s or 1m");
   }
 }
 

@@ -18,8 +18,6 @@
 
 namespace kok::consumer {
 
-// ?reader= (400 when malformed: 1-128 of [A-Za-z0-9._-]), nullopt when absent.
-std::optional<std::string> reader_parameter(const http::Request& req);
 
 // Waits up to `wait` for up to `max` messages; returns as soon as one is there. Past `wait` it waits on while the
 // consumer has not caught up with the topic, up to `catch_up_grace` (CONSUMER_CATCH_UP_GRACE). Returns empty at once when the
@@ -60,9 +58,5 @@ class Delivery {
   std::optional<std::string> reader_;
   std::atomic<bool> finished_{false};
 };
-
-// ?wait= as a duration bounded by `max` (400 when malformed), `fallback` when absent.
-std::chrono::milliseconds wait_parameter(const http::Request& req, std::chrono::milliseconds fallback,
-                                         std::chrono::milliseconds max);
 
 }  // namespace kok::consumer

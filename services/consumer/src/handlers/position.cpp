@@ -20,6 +20,7 @@
 #include "start_positions.hpp"
 #include "consumer_registry.hpp"
 #include "handlers/handlers.hpp"
+#include "handlers/query_params.hpp"
 #include "kok/http/error.hpp"
 #include "kok/kafka/consumer.hpp"
 #include "kok/kafka/error.hpp"
@@ -62,33 +63,12 @@ struct MovePosition {
   std::error_code operator()() const { return consumer->move_to(positions); }
 };
 
-BrowseStart to_parameter(const http::Request& req) {
-  const auto to = req.query("to");
-  const auto start = to ? parse_browse_start(*to) : std::nullopt;
-  if (!start) {
-    throw http::bad_request(
-        "to must be beginning, end, an offset, a time as epoch milliseconds (e.g. 1733253600000ms) or an ISO-8601 "
-        "time with its zone (e.g. 2024-12-03T19:20:00Z)");
-  }
-  return *start;
-}
-
-std::optional<std::int32_t> partition_parameter(const http::Request& req) {
-  const auto text = req.query("partition");
-  if (!text) return std::nullopt;
-  try {
-    return static_cast<std::int32_t>(service::parse_integer(*text, 0, INT32_MAX));
-  } catch (const std::exception&) {
-    throw http::bad_request("partition must be a partition number (0 or more)");
-  }
-}
-
 }  // namespace
 
 boost::asio::awaitable<http::Response> move_position(ConsumerService& service, http::Request& req) {
   const auto topic = service::topic_param(req);
-  const auto to = to_parameter(req);
-  const auto partition = partition_parameter(req);
+  const auto to = required_start_param(req, "to");
+  const auto partition = partition_param(req);
   Lease lease = co_await service.registry.acquire(topic);  // 404 when the topic does not exist
 
   auto pool = service.registry.blocking_executor();

@@ -2,6 +2,7 @@
 
 #include "consumer_registry.hpp"
 #include "handlers/delivery.hpp"
+#include "handlers/query_params.hpp"
 #include "kok/service/topic_param.hpp"
 #include "record_format.hpp"
 #include "settings.hpp"
@@ -11,7 +12,7 @@ namespace kok::consumer {
 boost::asio::awaitable<http::Response> read_one(ConsumerService& service, http::Request& req,
                                                 std::chrono::milliseconds wait) {
   const auto topic = service::topic_param(req);
-  auto reader = reader_parameter(req);
+  auto reader = reader_param(req);
   Lease lease = co_await service.registry.acquire(topic);
   if (reader) lease->acknowledge(*reader);  // its next read says it processed the last one
   auto messages = co_await take_messages(*lease, req.interruption(), 1, wait, service.settings.catch_up_grace);
