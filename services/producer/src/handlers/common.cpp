@@ -1,5 +1,7 @@
 #include "handlers/common.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -43,13 +45,22 @@ asio::awaitable<kafka::TopicCreation> create_new_topic(const ProducerService& se
   if (!listed.ok()) throw metadata_error(listed.error, listed.reason);
   auto names = listed.value;
   for (auto& name : service.creations.recent()) names.push_back(std::move(name));
+  const bool absent_before = std::find(names.begin(), names.end(), spec.name) == names.end();
   if (const auto sibling = case_sibling(spec.name, names)) {
     throw http::conflict(case_conflict_reason(spec.name, *sibling));
   }
   auto name = spec.name;
   const auto created = co_await service.admin.async_create_topic(std::move(spec), asio::use_awaitable);
   service::throw_if_kafka_error(created);
-  service.creations.remember(std::move(name));
+  service.creations.remember(name);
+  // "Already exists" for a name neither the cluster's list of a moment before nor this process's recent creations
+  // hold is, most likely, this very request retried inside the client while a broker left (its first attempt reached
+  // the controller, the answer was lost): seen once in ~90 creations while a broker shut down. It is answered as
+  // created; a creation by another client in the same instant is told apart from it by nothing Kafka returns.
+  if (created.value == kafka::TopicCreation::already_exists && absent_before) {
+    spdlog::info("topic '{}' was absent a moment before its creation answered 'already exists': taken as created", name);
+    co_return kafka::TopicCreation::created;
+  }
   co_return created.value;
 }
 
