@@ -23,7 +23,7 @@ class ConnectionWatch {
   // `peeked`: recv(MSG_PEEK | MSG_DONTWAIT)'s result; `error`: errno when it is negative.
   [[nodiscard]] static Reading read_peek(long peeked, int error) noexcept;
 
-  // `socket` outlives the watch (both belong to one session); `label` names the connection in the log.
+  // `socket` outlives the watch (both belong to one session).
   explicit ConnectionWatch(boost::asio::ip::tcp::socket& socket);
   ~ConnectionWatch();
   ConnectionWatch(const ConnectionWatch&) = delete;

@@ -27,7 +27,6 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "blocking.hpp"
-#include "fixed_budgets.hpp"
 #include "browse_start.hpp"
 #include "consumer_registry.hpp"
 #include "handlers/handlers.hpp"
@@ -35,7 +34,6 @@
 #include "kok/kafka/consumer.hpp"
 #include "kok/kafka/error.hpp"
 #include "kok/service/kafka_errors.hpp"
-#include "kok/service/options.hpp"
 #include "kok/service/topic_param.hpp"
 #include "handlers/query_params.hpp"
 #include "record_format.hpp"

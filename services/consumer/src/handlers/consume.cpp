@@ -11,7 +11,6 @@
 #include "handlers/handlers.hpp"
 #include "handlers/read_one.hpp"
 #include "kok/http/error.hpp"
-#include "kok/service/options.hpp"
 #include "handlers/query_params.hpp"
 #include "record_format.hpp"
 #include "settings.hpp"

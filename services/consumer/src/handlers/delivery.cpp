@@ -1,15 +1,10 @@
 #include "handlers/delivery.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "fixed_budgets.hpp"
-#include "kok/http/error.hpp"
 #include "kok/service/kafka_errors.hpp"
-#include "kok/service/options.hpp"
 
 namespace kok::consumer {
 

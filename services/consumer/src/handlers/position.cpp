@@ -3,8 +3,6 @@
 // (epoch milliseconds with the unit, or ISO-8601 with its zone) — and commits it, so a restart reads from there too.
 // What the consumer holds follows (docs/decisions.md): its prefetch is dropped and fetched again from the new
 // position, named readers' unacknowledged batches there are discarded, open streams continue from the new position.
-#include <algorithm>
-#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -15,23 +13,18 @@
 #include <nlohmann/json.hpp>
 
 #include "blocking.hpp"
-#include "fixed_budgets.hpp"
 #include "browse_start.hpp"
 #include "start_positions.hpp"
 #include "consumer_registry.hpp"
 #include "handlers/handlers.hpp"
 #include "handlers/query_params.hpp"
-#include "kok/http/error.hpp"
 #include "kok/kafka/consumer.hpp"
 #include "kok/kafka/error.hpp"
 #include "kok/service/kafka_errors.hpp"
-#include "kok/service/options.hpp"
 #include "kok/service/topic_param.hpp"
 
 namespace kok::consumer {
 namespace {
-
-using namespace std::chrono_literals;
 
 // Blocking, on the pool: asks the brokers with a consumer of its own (no assignment, no commit), which it closes.
 // Function object: no coroutine lambdas.
