@@ -7,6 +7,8 @@ find_package(spdlog REQUIRED)
 find_package(GTest REQUIRED)
 # libssl-dev: SHA-256 of a request for Idempotency-Key (libcrypto is already in the process through librdkafka).
 find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)
+# libyaml-cpp-dev (0.7): the services build their route tables from the OpenAPI spec they serve (YAML).
+find_package(yaml-cpp 0.7 REQUIRED)
 find_package(PkgConfig REQUIRED)
 # librdkafka-dev (2.0.2) ships pkg-config files only.
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the project needs to build, test and run locally. Idempotent: a second run only checks.
 #   scripts/install-deps.sh [all|build|kafka|k8s-tools|browser]...   (default: all)
-#     build      Debian packages: compiler (+ ccache), CMake/Ninja, librdkafka, Boost 1.81, nlohmann-json, spdlog, GoogleTest, nginx, JDK
+#     build      Debian packages: compiler (+ ccache), CMake/Ninja, librdkafka, Boost 1.81, nlohmann-json, yaml-cpp, spdlog, GoogleTest, nginx, JDK
 #     kafka      the Apache Kafka broker jars (version from versions.env) resolved from Maven Central into .cache/kafka/
 #     k8s-tools  kustomize, kind and the manifest validator used by the deploy checks (scripts/install-k8s-tools.sh)
 #     browser    the web page's browser test: Debian's chromium and Node.js, and playwright-core (the exact version of
@@ -15,7 +15,8 @@ usage() { script_help "$0"; }
 # Boost comes as the versioned 1.81 packages: libboost-dev / libboost-all-dev would pull 1.74 and conflict.
 DEBIAN_PACKAGES=(
   g++ ccache cmake ninja-build pkg-config git curl ca-certificates
-  librdkafka-dev libboost1.81-dev libboost-url1.81-dev nlohmann-json3-dev libspdlog-dev libssl-dev libgtest-dev googletest
+  librdkafka-dev libboost1.81-dev libboost-url1.81-dev nlohmann-json3-dev libyaml-cpp-dev libspdlog-dev libssl-dev libgtest-dev
+  googletest
   openjdk-17-jdk-headless maven
   nginx-light shellcheck python3 python3-venv python3-yaml
 )

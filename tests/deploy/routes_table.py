@@ -1,8 +1,10 @@
-"""The route table (docs/routes.tsv) and the parsers and comparisons that hold the other copies to it.
+"""The route table (the operations of docs/openapi.yaml, each with its x-service) and the parsers and comparisons
+that hold the other copies to it. The C++ route tables are built from the spec itself (services/common/src/
+spec_routes.cpp), so they have no copy to compare.
 
-Each `*_routes` function turns one copy (README table, C++ sources, OpenAPI spec, Ingress, nginx template) into plain
-data; each `compare_*` function returns a list of human-readable problems, empty when the copy agrees. The tests in
-test_routes.py run them on the real files, test_routes_drift.py on deliberately drifted copies.
+Each `*_routes` function turns one copy (README table, Ingress, nginx template) into plain data; each `compare_*`
+function returns a list of human-readable problems, empty when the copy agrees. The tests in test_routes.py run them on
+the real files, test_routes_drift.py on deliberately drifted copies.
 """
 from __future__ import annotations
 
@@ -10,18 +12,24 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[2]
-TABLE = ROOT / "docs" / "routes.tsv"
+SPEC = ROOT / "docs" / "openapi.yaml"
 CATCH_ALL = "/"
 SERVICES = ("producer", "consumer")
-COLUMNS = ["method", "path", "service", "what"]
 METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"}
+
+
+def shorthand(path: str) -> str:
+    """The spec names the path parameter {topic}; the README, like the original project, writes {t}."""
+    return re.sub(r"\{[^}]*\}", "{t}", path)
 
 
 @dataclass(frozen=True)
 class Route:
     method: str
-    path: str
+    path: str  # with {t} for the topic
     service: str  # producer, consumer or each
     what: str
 
@@ -30,27 +38,26 @@ class Route:
         return self.method, self.path
 
 
-def load_table(text: str) -> list[Route]:
-    """Rows of routes.tsv; '#' lines are comments, the first other line is the header."""
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    if not lines or lines[0].split("\t") != COLUMNS:
-        raise ValueError(f"routes.tsv must start with the header {COLUMNS}")
+def load_table(spec: dict) -> list[Route]:
+    """Every operation of the spec, in its order; each must have an operationId and x-service producer, consumer or
+    each (served by both, not routed by the gateway: it falls under "/" and reaches the consumer)."""
     routes: list[Route] = []
-    for number, line in enumerate(lines[1:], start=2):
-        cells = line.split("\t")
-        if len(cells) != len(COLUMNS) or not all(c.strip() for c in cells):
-            raise ValueError(f"row {number}: expected {len(COLUMNS)} non-empty tab-separated cells: {line!r}")
-        route = Route(*(c.strip() for c in cells))
-        if route.method not in METHODS or not route.path.startswith("/") or route.service not in (*SERVICES, "each"):
-            raise ValueError(f"row {number}: bad method, path or service: {line!r}")
-        if route.key in {r.key for r in routes}:
-            raise ValueError(f"row {number}: {route.method} {route.path} listed twice")
-        routes.append(route)
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method.upper() not in METHODS:
+                continue  # parameters, summary, ...
+            where = f"{method.upper()} {path}"
+            if not operation.get("operationId") or operation.get("x-service") not in (*SERVICES, "each"):
+                raise ValueError(f"{where}: no operationId, or x-service is not producer, consumer or each")
+            route = Route(method.upper(), shorthand(path), operation["x-service"], operation.get("summary", ""))
+            if route.key in {r.key for r in routes}:
+                raise ValueError(f"{where} listed twice")
+            routes.append(route)
     return routes
 
 
 def table() -> list[Route]:
-    return load_table(TABLE.read_text())
+    return load_table(yaml.safe_load(SPEC.read_text()))
 
 
 def keyed(routes: list[Route], service: str | None = None) -> set[tuple[str, str, str]]:
@@ -59,7 +66,8 @@ def keyed(routes: list[Route], service: str | None = None) -> set[tuple[str, str
 
 def difference(expected: set, actual: set, what: str) -> list[str]:
     problems = [f"{what} lacks {' '.join(item)}" for item in sorted(expected - actual)]
-    problems += [f"{what} has {' '.join(item)}, which docs/routes.tsv does not list" for item in sorted(actual - expected)]
+    problems += [f"{what} has {' '.join(item)}, which docs/openapi.yaml does not list"
+                 for item in sorted(actual - expected)]
     return problems
 
 
@@ -124,47 +132,7 @@ def readme_reserved(text: str) -> list[str]:
 
 def compare_reserved(routes: list[Route], readme_text: str) -> list[str]:
     expected, listed = reserved_names(routes), readme_reserved(readme_text)
-    return [] if listed == expected else [f"README lists reserved names {listed}, docs/routes.tsv gives {expected}"]
-
-
-# -------------------------------------------------------------------------------------------------------- C++ code
-CPP_ROUTE = re.compile(r"verb::(\w+)\s*,\s*\"(/[^\"]*)\"")
-
-
-def cpp_routes(sources: list[str]) -> set[tuple[str, str]]:
-    """(METHOD, path) of every `verb::x, "/path"` in the sources: Router::add/add_sync/contains calls."""
-    # Beast spells DELETE verb::delete_ (delete is a C++ keyword).
-    return {(m.group(1).upper().rstrip("_"), m.group(2)) for text in sources for m in CPP_ROUTE.finditer(text)}
-
-
-def sources_of(directory: Path) -> list[str]:
-    return [p.read_text() for p in sorted(directory.rglob("*.cpp"))]
-
-
-def compare_cpp(routes: list[Route], service: str, service_sources: list[str], shared_sources: list[str]) -> list[str]:
-    """The service's own routes are its own sources' `verb::` routes; the 'each' rows are those of the shared code
-    (the server's built-in ones and the shared /openapi.yaml route), which the service must register."""
-    own = {(m, p, service) for m, p in cpp_routes(service_sources)}
-    problems = difference(keyed(routes, service), own, f"the {service}'s C++ route table")
-    problems += difference(keyed(routes, "each"), {(m, p, "each") for m, p in cpp_routes(shared_sources)},
-                           "the shared C++ routes (libs/http/src, services/common/src)")
-    if not any("add_openapi_route" in text for text in service_sources):
-        problems.append(f"the {service} does not call service::add_openapi_route (GET /openapi.yaml)")
-    return problems
-
-
-# -------------------------------------------------------------------------------------------------------- OpenAPI
-def normalized(path: str) -> str:
-    """Parameter names differ between the spec ({topic}) and the code ({t}); their place does not."""
-    return re.sub(r"\{[^}]*\}", "{}", path)
-
-
-def compare_openapi(routes: list[Route], spec: dict) -> list[str]:
-    methods = {m.lower() for m in METHODS}
-    documented = {(method.upper(), normalized(path)) for path, item in spec["paths"].items()
-                  for method in item if method in methods}
-    expected = {(r.method, normalized(r.path)) for r in routes}
-    return difference(expected, documented, "docs/openapi.yaml")
+    return [] if listed == expected else [f"README lists reserved names {listed}, docs/openapi.yaml gives {expected}"]
 
 
 # ------------------------------------------------------------------------------------- prefix routing (gateways)
@@ -221,7 +189,7 @@ AWKWARD_PATHS = ["/topic", "/topics", "/topicality", "/messages", "/producers", 
 
 def sample_paths(routes: list[Route]) -> list[str]:
     """Every route with its parameters filled in, plus the awkward ones."""
-    return sorted({re.sub(r"\{[^}]*\}", "a", r.path) for r in routes} | set(AWKWARD_PATHS))
+    return sorted({r.path.replace("{t}", "a") for r in routes} | set(AWKWARD_PATHS))
 
 
 def compare_prefixes(routes: list[Route], actual: dict[str, str], what: str) -> list[str]:
@@ -229,8 +197,8 @@ def compare_prefixes(routes: list[Route], actual: dict[str, str], what: str) -> 
     problems = []
     if essential(actual) != essential(expected):
         problems.append(f"{what} routes prefixes {sorted(essential(actual).items())}, "
-                        f"docs/routes.tsv says {sorted(essential(expected).items())}")
+                        f"docs/openapi.yaml says {sorted(essential(expected).items())}")
     for path in sample_paths(routes):
         if owner(actual, path) != owner(expected, path):
-            problems.append(f"{what} sends {path} to {owner(actual, path)}, docs/routes.tsv to {owner(expected, path)}")
+            problems.append(f"{what} sends {path} to {owner(actual, path)}, docs/openapi.yaml to {owner(expected, path)}")
     return problems

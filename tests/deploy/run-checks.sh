@@ -5,7 +5,7 @@
 #   3. the rendered objects validate against the Kubernetes API schemas of KUBERNETES_VERSION (kubernetes-validate,
 #      offline, strict: unknown fields fail), and the validator still rejects a broken object (so it is not a no-op)
 #   4. pytest tests/deploy: the invariants (Kafka shape and settings vs the local cluster; README, code, spec, Ingress
-#      and local gateway vs docs/routes.tsv; the README's settings table and layout; kind config, images, security,
+#      and local gateway vs docs/openapi.yaml; the README's settings table and layout; kind config, images, security,
 #      probes, the cloud overlay's edge authentication, the deploy script against stand-in tools) and a checkov scan
 #      of the rendered overlays and the Dockerfiles (test_checkov.py: no finding unfixed or unexplained)
 #   5. the stand-in deploy tests again under a macOS-like userland (KOK_USERLAND=macos: BWK awk, no GNU-only tools,

@@ -9,9 +9,9 @@ import yaml
 
 import routes_table as rt
 from conftest import ROOT
-from test_routes import GATEWAY, README, shared_sources
+from test_routes import GATEWAY, README
 
-TSV = rt.TABLE.read_text()
+SPEC = yaml.safe_load(rt.SPEC.read_text())
 
 
 def drifted(text: str, old: str, new: str) -> str:
@@ -29,28 +29,6 @@ def test_readme_with_a_renamed_route_is_caught():
 def test_readme_with_a_route_on_the_wrong_service_is_caught():
     text = drifted(README.read_text(), "| `GET /consumer/{t}/stream` | consumer |", "| `GET /consumer/{t}/stream` | producer |")
     assert rt.compare_readme(rt.table(), text) != []
-
-
-def test_code_without_a_route_is_caught():
-    sources = [drifted(s, '"/topics/{t}/messages"', '"/topics/{t}/records"') if '"/topics/{t}/messages"' in s else s
-               for s in rt.sources_of(ROOT / "services" / "producer" / "src")]
-    problems = rt.compare_cpp(rt.table(), "producer", sources, shared_sources())
-    assert "the producer's C++ route table lacks POST /topics/{t}/messages producer" in problems
-
-
-def test_code_without_the_shared_routes_is_caught():
-    sources = rt.sources_of(ROOT / "services" / "consumer" / "src")
-    problems = rt.compare_cpp(rt.table(), "consumer", sources, [])
-    assert any("lacks GET /healthz each" in p for p in problems)
-    stripped = [s.replace("add_openapi_route", "add_nothing") for s in sources]
-    assert any("add_openapi_route" in p for p in rt.compare_cpp(rt.table(), "consumer", stripped, shared_sources()))
-
-
-def test_openapi_without_a_path_is_caught():
-    spec = yaml.safe_load((ROOT / "docs" / "openapi.yaml").read_text())
-    broken = copy.deepcopy(spec)
-    del broken["paths"]["/consumer/{topic}/stream"]
-    assert rt.compare_openapi(rt.table(), broken) == ["docs/openapi.yaml lacks GET /consumer/{}/stream"]
 
 
 def test_gateway_sending_a_prefix_elsewhere_is_caught():
@@ -76,10 +54,18 @@ def test_ingress_without_a_prefix_is_caught():
     assert any("sends /topics/a to consumer" in p for p in problems)
 
 
+def with_operation(path: str, method: str, operation: dict) -> dict:
+    spec = copy.deepcopy(SPEC)
+    spec["paths"].setdefault(path, {})[method] = operation
+    return spec
+
+
 def test_a_broken_table_is_refused():
-    with pytest.raises(ValueError, match="listed twice"):
-        rt.load_table(TSV + "GET\t/topics\tproducer\tagain\n")
-    with pytest.raises(ValueError, match="bad method, path or service"):
-        rt.load_table(TSV + "GET\t/x\tgateway\tno such service\n")
+    with pytest.raises(ValueError, match=r"GET /\{name\} listed twice"):  # the same route as GET /{topic}
+        rt.load_table(with_operation("/{name}", "get", {"operationId": "read", "x-service": "consumer"}))
+    with pytest.raises(ValueError, match="GET /x: no operationId, or x-service is not producer, consumer or each"):
+        rt.load_table(with_operation("/x", "get", {"operationId": "x", "x-service": "gateway"}))
+    with pytest.raises(ValueError, match="POST /y: no operationId"):
+        rt.load_table(with_operation("/y", "post", {"x-service": "consumer"}))
     with pytest.raises(ValueError, match="claimed by both"):
-        rt.prefixes(rt.load_table(TSV + "GET\t/topic\tconsumer\ta prefix of the producer's\n"))
+        rt.prefixes(rt.load_table(with_operation("/topic", "get", {"operationId": "t", "x-service": "consumer"})))

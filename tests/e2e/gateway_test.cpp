@@ -1,5 +1,5 @@
-// Through the local gateway, as a user of `./deploy.sh --local` would: the seed's walkthrough and every route of the
-// docs/routes.tsv table reaching the service that owns it. Which service answered is told by behaviour only the owner has.
+// Through the local gateway, as a user of `./deploy.sh --local` would: the seed's walkthrough and every operation of
+// docs/openapi.yaml reaching the service that owns it. Which service answered is told by behaviour only the owner has.
 #include <gtest/gtest.h>
 
 #include <cstdlib>

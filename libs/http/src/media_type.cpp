@@ -14,15 +14,18 @@ bool media_type_equals(std::string_view header_value, std::string_view media_typ
   return boost::beast::iequals(media_type_of(header_value), media_type);
 }
 
-bool accept_prefers_json(std::string_view accept) {
+bool accept_lists(std::string_view accept, std::string_view media_type) {
   while (!accept.empty()) {
     const auto comma = accept.find(',');
-    const auto item = accept.substr(0, comma);
-    if (media_type_equals(item, "application/json") || media_type_equals(item, "application/*")) return true;
+    if (media_type_equals(accept.substr(0, comma), media_type)) return true;
     if (comma == std::string_view::npos) break;
     accept.remove_prefix(comma + 1);
   }
   return false;
+}
+
+bool accept_prefers_json(std::string_view accept) {
+  return accept_lists(accept, "application/json") || accept_lists(accept, "application/*");
 }
 
 }  // namespace kok::http::detail

@@ -54,6 +54,11 @@ bool Request::accepts_json() const {
   return accept && detail::accept_prefers_json(*accept);
 }
 
+bool Request::accepts(std::string_view media_type) const {
+  const auto accept = header("Accept");
+  return accept && detail::accept_lists(*accept, media_type);
+}
+
 bool Request::content_type_is(std::string_view media_type) const {
   const auto type = header("Content-Type");
   return type && detail::media_type_equals(*type, media_type);

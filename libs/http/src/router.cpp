@@ -81,10 +81,13 @@ namespace {
 boost::asio::awaitable<Response> call_sync(SyncHandler handler, Request& request) { co_return handler(request); }
 }  // namespace
 
-Router& Router::add_sync(verb method, std::string_view pattern, std::string name, SyncHandler handler) {
+Handler from_sync(SyncHandler handler) {
   // A plain (non-coroutine) lambda may capture; the coroutine receives the handler as a parameter.
-  Handler wrapped = [h = std::move(handler)](Request& request) { return call_sync(h, request); };
-  return add_async(method, pattern, std::move(name), std::move(wrapped));
+  return [h = std::move(handler)](Request& request) { return call_sync(h, request); };
+}
+
+Router& Router::add_sync(verb method, std::string_view pattern, std::string name, SyncHandler handler) {
+  return add_async(method, pattern, std::move(name), from_sync(std::move(handler)));
 }
 
 RouteMatch Router::match(verb method, std::string_view encoded_path) const {

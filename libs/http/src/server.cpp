@@ -36,23 +36,21 @@ void log_failure(std::exception_ptr failure) {
 }
 
 void add_builtin_routes(Router& router, ReadinessCheck readiness, metrics::Registry* registry) {
-  if (!router.contains(verb::get, "/healthz")) {
-    router.add_sync(verb::get, "/healthz", "healthz", [](Request&) { return Response::text(status::ok, "ok\n"); });
-  }
-  if (!router.contains(verb::get, "/readyz")) {
-    router.add_sync(verb::get, "/readyz", "readyz", [readiness = std::move(readiness)](Request&) {
-      const auto state = readiness();
-      if (!state.ready) throw unavailable(state.reason.empty() ? "not ready" : state.reason);
-      return Response::text(status::ok, "ready\n");
-    });
-  }
-  if (!router.contains(verb::get, "/metrics")) {
-    router.add_sync(verb::get, "/metrics", "metrics", [registry](Request&) {
-      auto response = Response::text(status::ok, registry->serialize());
-      response.header("Content-Type", metrics::Registry::content_type);
-      return response;
-    });
-  }
+  const auto add_if_missing = [&router](const BuiltInRoute& route, SyncHandler handler) {
+    if (!router.contains(verb::get, route.path)) router.add_sync(verb::get, route.path, std::string(route.name), std::move(handler));
+  };
+  const auto& [healthz, readyz, metrics_route] = built_in_routes;
+  add_if_missing(healthz, [](Request&) { return Response::text(status::ok, "ok\n"); });
+  add_if_missing(readyz, [readiness = std::move(readiness)](Request&) {
+    const auto state = readiness();
+    if (!state.ready) throw unavailable(state.reason.empty() ? "not ready" : state.reason);
+    return Response::text(status::ok, "ready\n");
+  });
+  add_if_missing(metrics_route, [registry](Request&) {
+    auto response = Response::text(status::ok, registry->serialize());
+    response.header("Content-Type", metrics::Registry::content_type);
+    return response;
+  });
 }
 
 }  // namespace

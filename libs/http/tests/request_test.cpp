@@ -56,6 +56,13 @@ TEST(Request, HeadersAndMediaTypes) {
   EXPECT_FALSE(r.stopping());
 }
 
+TEST(Request, AcceptsAMediaTypeItLists) {
+  EXPECT_TRUE(make("/", {{"Accept", "text/html, Text/Event-Stream;q=0.9"}}).accepts("text/event-stream"));
+  EXPECT_FALSE(make("/", {{"Accept", "text/event-streams"}}).accepts("text/event-stream"));
+  EXPECT_FALSE(make("/", {{"Accept", "application/json"}}).accepts("text/event-stream"));
+  EXPECT_FALSE(make("/").accepts("text/event-stream"));
+}
+
 TEST(EventFormat, MultiLineDataAndFields) {
   Event e;
   e.id = "7";

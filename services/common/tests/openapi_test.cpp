@@ -17,12 +17,5 @@ TEST(OpenApi, EmbedsTheSpecByteForByte) {
   EXPECT_TRUE(openapi_yaml().starts_with("openapi:"));
 }
 
-TEST(OpenApi, RouteServesYaml) {
-  http::Router router;
-  add_openapi_route(router);
-  const auto match = router.match(http::verb::get, "/openapi.yaml");
-  EXPECT_EQ(match.route->name, "openapi");
-}
-
 }  // namespace
 }  // namespace kok::service

@@ -11,7 +11,7 @@ namespace {
 
 http::Request routed(std::string topic) {
   http::Request request(http::BeastRequest{http::verb::get, "/consumer/x", 11}, {}, "test");
-  request.bind_route("consume", {{"t", std::move(topic)}});
+  request.bind_route("consume", {{"topic", std::move(topic)}});
   return request;
 }
 

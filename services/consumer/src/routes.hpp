@@ -4,7 +4,7 @@
 
 namespace kok::consumer {
 
-// The consumer's route table (docs/routes.tsv). /healthz, /readyz and /metrics are added by the server.
+// The consumer's route table: its operations in docs/openapi.yaml, bound to handlers. `service` must outlive it.
 http::Router make_router(ConsumerService& service);
 
 }  // namespace kok::consumer

@@ -79,7 +79,7 @@ int run(const kok::producer::ProducerConfig& config) {
   producer::idempotency::KeyStore keys{kafka::consumer_config(bootstrap, "kok-producer-idempotency", overrides),
                                        admin, producer, key_store_options(config, producer_settings)};
   const producer::ProducerService service{config, admin, producer, metrics, creations, keys};
-  http::Server server{io, config.common.http, producer::make_routes(service), metrics_registry, readiness.check()};
+  http::Server server{io, config.common.http, producer::make_router(service), metrics_registry, readiness.check()};
 
   readiness.start();
   keys.start();

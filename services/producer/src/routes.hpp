@@ -4,7 +4,7 @@
 
 namespace kok::producer {
 
-// The producer's route table (docs/routes.tsv). `service` must outlive the router.
-http::Router make_routes(const ProducerService& service);
+// The producer's route table: its operations in docs/openapi.yaml, bound to handlers. `service` must outlive it.
+http::Router make_router(const ProducerService& service);
 
 }  // namespace kok::producer

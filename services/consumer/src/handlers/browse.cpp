@@ -35,7 +35,7 @@
 #include "kok/kafka/error.hpp"
 #include "kok/service/kafka_errors.hpp"
 #include "kok/service/topic_param.hpp"
-#include "handlers/query_params.hpp"
+#include "handlers/request_params.hpp"
 #include "record_format.hpp"
 #include "start_positions.hpp"
 #include "settings.hpp"
@@ -154,11 +154,6 @@ BrowseParams browse_params(const http::Request& req, const ConsumerSettings& set
   return p;
 }
 
-bool wants_event_stream(const http::Request& req) {
-  const auto accept = req.header("Accept");
-  return accept && accept->find("text/event-stream") != std::string::npos;
-}
-
 // Sleeps `delay` unless the request is interrupted first. false: interrupted (client gone or shutting down).
 boost::asio::awaitable<bool> pause(http::Interruption& interruption, std::chrono::milliseconds delay) {
   if (interruption.interrupted()) co_return false;
@@ -242,12 +237,8 @@ boost::asio::awaitable<void> follow(std::shared_ptr<FollowState> state, http::Ev
 boost::asio::awaitable<http::Response> browse_records(ConsumerService& service, http::Request& req) {
   const auto topic = service::topic_param(req);
   const auto params = browse_params(req, service.settings);
-  const bool following = wants_event_stream(req);
-  std::optional<EventPosition> resume;
-  if (const auto last_id = req.header("Last-Event-ID"); following && last_id && !last_id->empty()) {
-    resume = parse_event_id(*last_id);
-    if (!resume) throw http::bad_request("Last-Event-ID must be partition:offset, as sent in the event ids");
-  }
+  const bool following = req.accepts("text/event-stream");
+  const auto resume = following ? last_event_id(req) : std::nullopt;
 
   auto pool = service.registry.blocking_executor();
   OpenBrowse open{browse_config(service.registry.consumer_config()), topic, params.partition, params.from, following,

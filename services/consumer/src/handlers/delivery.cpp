@@ -3,8 +3,12 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "consumer_registry.hpp"
 #include "fixed_budgets.hpp"
+#include "handlers/request_params.hpp"
 #include "kok/service/kafka_errors.hpp"
+#include "kok/service/topic_param.hpp"
+#include "settings.hpp"
 
 namespace kok::consumer {
 
@@ -35,6 +39,22 @@ boost::asio::awaitable<std::vector<kafka::Message>> take_messages(TopicConsumer&
     const auto now = Clock::now();
     if (now >= deadline && (consumer.caught_up() || now >= deadline + catch_up_grace)) co_return std::move(batch.value);
   }
+}
+
+boost::asio::awaitable<std::shared_ptr<Delivery>> take_delivery(ConsumerService& service, http::Request& req,
+                                                                std::size_t max, std::chrono::milliseconds wait) {
+  const auto topic = service::topic_param(req);
+  auto reader = reader_param(req);
+  Lease lease = co_await service.registry.acquire(topic);
+  if (reader) lease->acknowledge(*reader);
+  auto messages = co_await take_messages(*lease, req.interruption(), max, wait, service.settings.catch_up_grace);
+  if (messages.empty()) co_return nullptr;
+  co_return std::make_shared<Delivery>(lease.shared(), std::move(messages), std::move(reader));
+}
+
+http::Response delivering(std::shared_ptr<Delivery> delivery, http::Response response) {
+  response.on_written([delivery = std::move(delivery)](bool written) { delivery->finish(written); });
+  return response;
 }
 
 }  // namespace kok::consumer

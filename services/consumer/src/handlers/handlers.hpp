@@ -1,21 +1,13 @@
 #pragma once
-// One free function per endpoint (the route table is in routes.cpp). Each gets the service it works for.
+// One free function per endpoint (routes.cpp binds them to the spec's operations). Each gets the service it works for.
 
 #include <boost/asio/awaitable.hpp>
 
+#include "consumer_service.hpp"
 #include "kok/http/request.hpp"
 #include "kok/http/response.hpp"
 
 namespace kok::consumer {
-
-struct ConsumerSettings;
-class ConsumerRegistry;
-
-// What handlers work with, assembled in main() before the server exists; outlives every request.
-struct ConsumerService {
-  const ConsumerSettings& settings;
-  ConsumerRegistry& registry;
-};
 
 // GET /{t}: the next message as "offset: N key: K value: V", 404 "Not Found" when none arrives in time.
 boost::asio::awaitable<http::Response> next_message(ConsumerService& service, http::Request& req);

@@ -17,7 +17,7 @@
 #include "start_positions.hpp"
 #include "consumer_registry.hpp"
 #include "handlers/handlers.hpp"
-#include "handlers/query_params.hpp"
+#include "handlers/request_params.hpp"
 #include "kok/kafka/consumer.hpp"
 #include "kok/kafka/error.hpp"
 #include "kok/service/kafka_errors.hpp"

@@ -7,7 +7,8 @@
 
 namespace kok::consumer {
 
-// The text answer shared by GET /{t} and GET /consumer/{t}: one message of topic param "t", waiting up to `wait`.
+// The text answer shared by GET /{t} and GET /consumer/{t}: one message of the topic in the path, waiting up to `wait`;
+// 404 "Not Found" when none came.
 boost::asio::awaitable<http::Response> read_one(ConsumerService& service, http::Request& req,
                                                 std::chrono::milliseconds wait);
 

@@ -19,6 +19,7 @@
 #include "fixed_budgets.hpp"
 #include "consumer_registry.hpp"
 #include "handlers/delivery.hpp"
+#include "handlers/request_params.hpp"
 #include "kok/service/topic_param.hpp"
 #include "handlers/handlers.hpp"
 #include "kok/http/error.hpp"
@@ -182,11 +183,7 @@ boost::asio::awaitable<void> run_stream(std::shared_ptr<StreamState> state, http
 
 boost::asio::awaitable<http::Response> stream_messages(ConsumerService& service, http::Request& req) {
   const auto topic = service::topic_param(req);
-  std::optional<EventPosition> resume;
-  if (const auto last_id = req.header("Last-Event-ID"); last_id && !last_id->empty()) {
-    resume = parse_event_id(*last_id);
-    if (!resume) throw http::bad_request("Last-Event-ID must be partition:offset, as sent in the event ids");
-  }
+  const auto resume = last_event_id(req);
   // 404 here, before the stream starts, is an ordinary answer. Named before it goes into the state: GCC 12 destroys a
   // brace-initialised temporary holding a co_await result twice (here: the lease, and with it the topic consumer).
   Lease lease = co_await service.registry.acquire(topic);

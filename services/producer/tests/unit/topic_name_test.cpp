@@ -8,7 +8,7 @@ namespace {
 
 unsigned status_for(const std::string& topic) {
   http::Request r(http::BeastRequest{http::verb::post, "/topic/x", 11}, {}, "test");
-  r.bind_route("seed_create_topic", {{"t", topic}});
+  r.bind_route("seed_create_topic", {{"topic", topic}});
   try {
     (void)service::topic_param(r);
     return 200;

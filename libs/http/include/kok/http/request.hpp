@@ -47,7 +47,7 @@ class Request {
   // Percent-decoded query parameter (first occurrence). A key without `=` yields an empty string.
   std::optional<std::string> query(std::string_view key) const;
   const Params& query_params() const noexcept { return query_; }
-  // Percent-decoded path parameter of the matched route, e.g. param("t") for `/topic/{t}`.
+  // Percent-decoded path parameter of the matched route, e.g. param("topic") for `/topic/{topic}`.
   // Throws Error 500 if the route has no such parameter (a programming error).
   const std::string& param(std::string_view name) const;
   const Params& params() const noexcept { return params_; }
@@ -58,6 +58,8 @@ class Request {
   const std::string& route_name() const noexcept { return route_name_; }
   // True if the Accept header names application/json (or application/*) and not only text.
   bool accepts_json() const;
+  // True if the Accept header lists `media_type` (e.g. "text/event-stream"; parameters such as q= ignored).
+  bool accepts(std::string_view media_type) const;
   // True if Content-Type's media type equals `media_type` (case-insensitive, parameters ignored).
   bool content_type_is(std::string_view media_type) const;
 

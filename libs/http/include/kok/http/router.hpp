@@ -21,6 +21,19 @@ namespace kok::http {
 using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
 using SyncHandler = std::function<Response(Request&)>;
 
+// Any callable taking Request& and returning asio::awaitable<Response> or Response, as a Handler.
+Handler from_sync(SyncHandler handler);
+template <typename F>
+Handler to_handler(F&& handler) {
+  if constexpr (std::is_invocable_r_v<boost::asio::awaitable<Response>, F&, Request&>) {
+    return Handler(std::forward<F>(handler));
+  } else {
+    static_assert(std::is_invocable_r_v<Response, F&, Request&>,
+                  "handler must take Request& and return Response or asio::awaitable<Response>");
+    return from_sync(SyncHandler(std::forward<F>(handler)));
+  }
+}
+
 struct Route {
   verb method;
   std::string pattern;
@@ -45,13 +58,7 @@ class Router {
   // Throws std::invalid_argument on a malformed pattern or a duplicate method + pattern.
   template <typename F>
   Router& add(verb method, std::string_view pattern, std::string name, F&& handler) {
-    if constexpr (std::is_invocable_r_v<boost::asio::awaitable<Response>, F&, Request&>) {
-      return add_async(method, pattern, std::move(name), Handler(std::forward<F>(handler)));
-    } else {
-      static_assert(std::is_invocable_r_v<Response, F&, Request&>,
-                    "handler must take Request& and return Response or asio::awaitable<Response>");
-      return add_sync(method, pattern, std::move(name), SyncHandler(std::forward<F>(handler)));
-    }
+    return add_async(method, pattern, std::move(name), to_handler(std::forward<F>(handler)));
   }
   Router& add_async(verb method, std::string_view pattern, std::string name, Handler handler);
   Router& add_sync(verb method, std::string_view pattern, std::string name, SyncHandler handler);

@@ -8,6 +8,7 @@
 //   kok::http::Server server(io, config, std::move(router), metrics, [&] { return probe.state(); });
 //   server.run();  // returns after a graceful shutdown
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstddef>
@@ -15,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kok/http/metrics.hpp"
@@ -57,6 +59,14 @@ struct Readiness {
 };
 // Called on an io thread for every /readyz: keep it quick (e.g. read a state a background check keeps fresh).
 using ReadinessCheck = std::function<Readiness()>;
+
+// The routes every Server answers itself unless the router has them, by name (the metrics label) and GET path.
+struct BuiltInRoute {
+  std::string_view name;
+  std::string_view path;
+};
+inline constexpr std::array<BuiltInRoute, 3> built_in_routes{
+    {{"healthz", "/healthz"}, {"readyz", "/readyz"}, {"metrics", "/metrics"}}};
 
 class Server {
  public:

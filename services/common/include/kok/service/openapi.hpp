@@ -1,14 +1,11 @@
 #pragma once
-// docs/openapi.yaml, embedded at build time, and the route that serves it.
+// docs/openapi.yaml, embedded at build time: served at GET /openapi.yaml and read for the route tables
+// (spec_routes.hpp).
 
 #include <string_view>
-
-#include "kok/http/router.hpp"
 
 namespace kok::service {
 
 std::string_view openapi_yaml() noexcept;
-// GET /openapi.yaml ("openapi"), Content-Type application/yaml.
-void add_openapi_route(http::Router& router);
 
 }  // namespace kok::service

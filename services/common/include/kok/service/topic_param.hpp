@@ -13,6 +13,6 @@ namespace kok::service {
 void require_valid_topic(std::string_view topic);
 
 // The path parameter `name` (the route's {t}), checked with require_valid_topic.
-std::string topic_param(const http::Request& request, std::string_view name = "t");
+std::string topic_param(const http::Request& request, std::string_view name = "topic");
 
 }  // namespace kok::service

@@ -1,4 +1,4 @@
-#include "handlers/query_params.hpp"
+#include "handlers/request_params.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -66,6 +66,14 @@ std::optional<BrowseStart> start_param(const http::Request& req, std::string_vie
 BrowseStart required_start_param(const http::Request& req, std::string_view name) {
   if (auto start = start_param(req, name)) return *start;
   throw http::bad_request(std::string(name) + " must be " + std::string(start_rule));
+}
+
+std::optional<EventPosition> last_event_id(const http::Request& req) {
+  const auto id = req.header("Last-Event-ID");
+  if (!id || id->empty()) return std::nullopt;
+  auto position = parse_event_id(*id);
+  if (!position) throw http::bad_request("Last-Event-ID must be partition:offset, as sent in the event ids");
+  return position;
 }
 
 }  // namespace kok::consumer

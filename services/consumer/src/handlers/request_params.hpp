@@ -1,6 +1,7 @@
 #pragma once
-// The consumer's query parameters, each parsed one way for every route that takes it: absent → nullopt, malformed →
-// 400 "<name> must be <rule>". Defaults and bounds are the route's (its settings), applied by the caller.
+// The consumer's request parameters (query and headers), each parsed one way for every route that takes it: absent →
+// nullopt, malformed → 400 with the rule ("<name> must be <rule>"). Defaults and bounds are the route's (its settings),
+// applied by the caller.
 
 #include <chrono>
 #include <cstddef>
@@ -10,6 +11,7 @@
 #include <string_view>
 
 #include "browse_start.hpp"
+#include "record_format.hpp"
 #include "kok/http/request.hpp"
 
 namespace kok::consumer {
@@ -26,5 +28,7 @@ std::optional<std::string> reader_param(const http::Request& req);
 std::optional<BrowseStart> start_param(const http::Request& req, std::string_view name);
 // The same, required (a replay must say where to).
 BrowseStart required_start_param(const http::Request& req, std::string_view name);
+// Last-Event-ID: where a reconnecting event stream resumes, partition:offset as sent in the event ids (empty: absent).
+std::optional<EventPosition> last_event_id(const http::Request& req);
 
 }  // namespace kok::consumer
