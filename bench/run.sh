@@ -64,6 +64,10 @@ KCAT_MESSAGES=200000
 READ_MESSAGES=100000
 TEXT_MESSAGES=20000
 MIN_RATE_SHARE=95  # % of the asked rate a row must achieve to be valid
+# An open-loop row starts after the cluster has been idle this long, so that it does not inherit the previous row's
+# aftermath (followers catching up, log flushes, a GC): the raw-librdkafka row follows a maximum-rate row, the HTTP row
+# a row at its own rate, and without the pause the comparison between them favoured the HTTP row.
+SETTLE_SECONDS=5
 # An open-loop row keeps its schedule only while vegeta has a free worker: at 75 % of the 64-connection produce rate,
 # 64 workers fell behind (7,574 of 8,566 req/s sent) while librdkafka kept the same rate.
 VEGETA_WORKERS=256
@@ -337,12 +341,14 @@ raw_topic="$(new_topic raw-rate)"
 for pct in 25 50 75; do
   rate="$(open_loop_rate "$pct" "$(rate_of produce_vegeta)")"
   log "librdkafka at a constant $rate msg/s ($pct% of vegeta's maximum), ${duration}s"
+  sleep "$SETTLE_SECONDS"
   started="$(now)"
   raw="$(kafka_produce "$raw_topic" rate "$rate")"
   load_row "$raw" "$rate" row="limit: librdkafka open-loop (no HTTP)" \
     load="constant $(thousands "$rate") msg/s = $pct% of vegeta's max, the producer service's client settings" \
     rate="$(thousands "$(field "$raw" sent)") msg/s sent, $(thousands "$(field "$raw" ok)") ok/s" gc="$(gc_since "$started")"
   log "POST /message/{t} at a constant $rate req/s, at most $VEGETA_WORKERS workers, ${duration}s"
+  sleep "$SETTLE_SECONDS"
   started="$(now)"
   line="$(vegeta_run "$work/targets" "$rate")"
   target="p99 ≤ 1.5 × librdkafka's: $(verdict "$(field "$line" p99)" "<=" "$(calc '%.0f' "1.5 * $(field "$raw" p99)")")"
@@ -444,6 +450,7 @@ rate="$(open_loop_rate 50 "$read_vegeta_rate")"
 read -r topic _ <<<"$(filled_topic read-rate "$(calc '%.0f' "$rate * $duration * 1.2 + 1000")")"
 printf 'GET %s/%s\n' "$CONSUMER" "$topic" >"$work/read-targets"
 log "GET /{t} at a constant $rate req/s, at most $VEGETA_WORKERS workers, ${duration}s"
+sleep "$SETTLE_SECONDS"
 started="$(now)"
 line="$(vegeta_run "$work/read-targets" "$rate")"
 load_row "$line" "$rate" row="consume \`GET /{t}\` one message per request" \
