@@ -37,7 +37,8 @@ void log_failure(std::exception_ptr failure) {
 
 void add_builtin_routes(Router& router, ReadinessCheck readiness, metrics::Registry* registry) {
   const auto add_if_missing = [&router](const BuiltInRoute& route, SyncHandler handler) {
-    if (!router.contains(verb::get, route.path)) router.add_sync(verb::get, route.path, std::string(route.name), std::move(handler));
+    if (router.contains(verb::get, route.path)) return;
+    router.add_sync(verb::get, route.path, std::string(route.name), std::move(handler));
   };
   const auto& [healthz, readyz, metrics_route] = built_in_routes;
   add_if_missing(healthz, [](Request&) { return Response::text(status::ok, "ok\n"); });

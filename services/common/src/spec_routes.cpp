@@ -48,9 +48,8 @@ http::Router routes_from_spec(std::string_view spec_yaml, std::string_view servi
     const auto pattern = path.first.as<std::string>();
     for (const auto& entry : path.second) {
       const auto method = entry.first.as<std::string>();
-      if (std::find(std::begin(operation_methods), std::end(operation_methods), method) == std::end(operation_methods)) {
-        continue;
-      }
+      const auto* const methods_end = std::end(operation_methods);
+      if (std::find(std::begin(operation_methods), methods_end, method) == methods_end) continue;
       const auto where = fmt::format("{} {}", boost::algorithm::to_upper_copy(method), pattern);
       const auto& operation = entry.second;
       if (!operation["operationId"] || !operation["x-service"]) {
@@ -62,7 +61,8 @@ http::Router routes_from_spec(std::string_view spec_yaml, std::string_view servi
       if (owner != service && owner != "each") continue;
       if (const auto* server_route = built_in(id)) {
         if (method != "get" || pattern != server_route->path) {
-          problems.push_back(fmt::format("{} ({}): the server answers {} at GET {}", where, id, id, server_route->path));
+          problems.push_back(
+              fmt::format("{} ({}): the server answers {} at GET {}", where, id, id, server_route->path));
         }
         continue;
       }

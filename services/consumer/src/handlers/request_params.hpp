@@ -1,7 +1,7 @@
 #pragma once
-// The consumer's request parameters (query and headers), each parsed one way for every route that takes it: absent →
-// nullopt, malformed → 400 with the rule ("<name> must be <rule>"). Defaults and bounds are the route's (its settings),
-// applied by the caller.
+// The consumer's request parameters (query and headers), each parsed one way for every route that takes it:
+// absent → nullopt, malformed → 400 with the rule ("<name> must be <rule>"). Defaults and bounds are the route's (its
+// settings), applied by the caller.
 
 #include <chrono>
 #include <cstddef>

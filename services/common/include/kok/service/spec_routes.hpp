@@ -3,7 +3,7 @@
 // operation whose `x-service` is the service's name or `each` becomes a route named by its `operationId` (the metrics
 // label) and bound to the handler given for that id. The spec and the code cannot drift apart: an operation without a
 // handler, a handler without an operation, or an operation without operationId or x-service stops the service at
-// startup with every mismatch named, and each service's tests build its table.
+// startup with every mismatch named (so every test that starts a service checks its table).
 
 #include <string>
 #include <string_view>
@@ -17,7 +17,8 @@ namespace kok::service {
 // The handler of one operationId: any callable taking Request& and returning Response or awaitable<Response>.
 struct Operation {
   template <typename F>
-  Operation(std::string id_, F&& handler_) : id(std::move(id_)), handler(http::to_handler(std::forward<F>(handler_))) {}
+  Operation(std::string operation_id, F&& fn)
+      : id(std::move(operation_id)), handler(http::to_handler(std::forward<F>(fn))) {}
   std::string id;
   http::Handler handler;
 };
