@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole default test suite, from a clean clone: install dependencies, build, start a dedicated local Kafka cluster,
 # run every test (unit, integration against the real brokers, end to end through the gateway, the same suites under
-# ASan+UBSan, deployment checks), stop the cluster. Exit status is non-zero on any failure.
+# ASan+UBSan, deployment checks), compile the services as the image does, stop the cluster. Exit status is non-zero
+# on any failure.
 #
 #   ./test.sh            everything above
 #   ./test.sh --no-asan  skip the ASan+UBSan build and run (quicker local iterations)
@@ -54,6 +55,7 @@ phase() {  # phase NAME COMMAND...: runs a phase, records its time and outcome, 
 }
 
 build() { cmake --preset "$1" >/dev/null && cmake --build --preset "$1"; }
+build_image_binaries() { cmake --preset image >/dev/null && cmake --build --preset image --target kok-producer kok-consumer; }
 stop_everything() {
   deploy/local/local.sh down >/dev/null 2>&1 || deploy/local/kafka.sh down >/dev/null 2>&1 || true
 }
@@ -69,6 +71,10 @@ stop_everything
 rm -rf "$KAFKA_LOCAL_DIR"
 phase "start test cluster" deploy/local/kafka.sh up --timeout 180
 phase "tests (dev)" ctest --preset dev
+# The service image compiles the two binaries with the "image" preset: a unity build, which refuses what the dev build
+# accepts (two sources of one batch defining the same name in anonymous namespaces). Compiled here too, so that such an
+# error stops the suite and not the next `./deploy.sh`.
+phase "build (image preset: unity)" build_image_binaries
 if $asan; then
   phase "build (asan+ubsan)" build asan
   # The cluster-level tests exercise the brokers, not our code: they run once, above.
