@@ -12,7 +12,7 @@ namespace kok::service {
 // Throws http 400 with Kafka's rule ([A-Za-z0-9._-], 1..249 characters, not "." or "..") when `topic` breaks it.
 void require_valid_topic(std::string_view topic);
 
-// The path parameter `name` (the route's {t}), checked with require_valid_topic.
+// The path parameter `name` (the spec's {topic}), checked with require_valid_topic.
 std::string topic_param(const http::Request& request, std::string_view name = "topic");
 
 }  // namespace kok::service
