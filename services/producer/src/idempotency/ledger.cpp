@@ -31,11 +31,16 @@ void Ledger::apply(const std::string& key, const Event& event, std::int64_t at_m
                  [&](const Release& release) {
                    const auto it = entries_.find(key);
                    if (it == entries_.end() || it->second.response || it->second.claim_id != release.claim_id) return;
-                   if (release.nothing_written) {
+                   // "Nothing written" speaks of this claim's own write. An earlier claim's records may still be in
+                   // Kafka (this one took over an unsettled key and failed before finding them): the next owner
+                   // looks for them, so the key is freed but stays unsettled.
+                   if (release.nothing_written && !it->second.unsettled_since_ms) {
                      entries_.erase(it);
                      return;
                    }
-                   it->second.unsettled_since_ms = earliest(it->second.unsettled_since_ms, it->second.claimed_at_ms);
+                   if (!release.nothing_written) {
+                     it->second.unsettled_since_ms = earliest(it->second.unsettled_since_ms, it->second.claimed_at_ms);
+                   }
                    it->second.claim_id.clear();
                  },
              },

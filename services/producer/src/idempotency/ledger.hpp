@@ -45,8 +45,9 @@ struct Completion {
 };
 struct Release {
   std::string claim_id;
-  // True when the attempt knows that no record of this key is in Kafka (every write failed before reaching a broker,
-  // and a recovery found nothing). False keeps the key "unsettled": the next claim recovers first.
+  // True when this attempt knows it wrote no record (every write failed before reaching a broker): the key is free
+  // again, unless an earlier claim left it unsettled — that claim's records may still be in Kafka, so the key stays
+  // unsettled and the next claim looks for them. False makes the key unsettled: the next claim recovers first.
   bool nothing_written = true;
 };
 using Event = std::variant<Claim, Completion, Release>;

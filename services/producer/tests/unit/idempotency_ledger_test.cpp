@@ -103,6 +103,26 @@ TEST(IdempotencyLedger, ARecoveryNeedsTheSameRequestAndRemembersTheEarliestAttem
   EXPECT_EQ(v.recover_since_ms, 1000);
 }
 
+// Found by the chaos test under load (four keyed messages written twice): an owner that should have recovered an
+// expired claim's records failed before writing anything (its recovery could not reach a broker) and said "nothing
+// written". That speaks of its own write only: the earlier claim's records may still be in Kafka, so the next owner
+// must look for them, not write beside them.
+TEST(IdempotencyLedger, AnOwnerThatWroteNothingLeavesAnEarlierClaimsRecordsToBeLookedFor) {
+  auto l = ledger();
+  l.apply("k", claim("a"), 1000);
+  l.apply("k", claim("b"), 1000 + lease_ms);  // a's lease is over without a word
+  EXPECT_EQ(l.verdict("k", "fp-a", "b", 1000 + lease_ms).recover_since_ms, 1000);
+  l.apply("k", Release{"b", true}, 1000 + lease_ms + 15);  // b's recovery failed: b wrote nothing
+  l.apply("k", claim("c"), 1000 + lease_ms + 20);
+  const auto v = l.verdict("k", "fp-a", "c", 1000 + lease_ms + 20);
+  EXPECT_EQ(v.kind, Kind::proceed);
+  EXPECT_EQ(v.recover_since_ms, 1000);
+  // The key still belongs to this request: a different one is refused, as while the earlier claim was unsettled.
+  l.apply("k", Release{"c", true}, 1000 + lease_ms + 30);
+  l.apply("k", claim("x", "fp-other"), 1000 + lease_ms + 40);
+  EXPECT_EQ(l.verdict("k", "fp-other", "x", 1000 + lease_ms + 40).kind, Kind::mismatch);
+}
+
 TEST(IdempotencyLedger, OnlyTheOwnerCompletesOrReleases) {
   auto l = ledger();
   l.apply("k", claim("a"), 1000);
