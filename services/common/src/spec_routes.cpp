@@ -50,7 +50,8 @@ http::Router routes_from_spec(std::string_view spec_yaml, std::string_view servi
       const auto method = entry.first.as<std::string>();
       const auto* const methods_end = std::end(operation_methods);
       if (std::find(std::begin(operation_methods), methods_end, method) == methods_end) continue;
-      const auto where = fmt::format("{} {}", boost::algorithm::to_upper_copy(method), pattern);
+      const auto method_name = boost::algorithm::to_upper_copy(method);
+      const auto where = fmt::format("{} {}", method_name, pattern);
       const auto& operation = entry.second;
       if (!operation["operationId"] || !operation["x-service"]) {
         problems.push_back(where + " has no operationId or no x-service");
@@ -73,8 +74,7 @@ http::Router routes_from_spec(std::string_view spec_yaml, std::string_view servi
         continue;
       }
       bound[static_cast<std::size_t>(handler - operations.begin())] = true;
-      router.add_async(boost::beast::http::string_to_verb(boost::algorithm::to_upper_copy(method)), pattern, id,
-                       handler->handler);
+      router.add_async(boost::beast::http::string_to_verb(method_name), pattern, id, handler->handler);
     }
   }
   for (std::size_t i = 0; i < operations.size(); ++i) {
