@@ -54,8 +54,11 @@ phase() {  # phase NAME COMMAND...: runs a phase, records its time and outcome, 
   return 0
 }
 
-build() { cmake --preset "$1" >/dev/null && cmake --build --preset "$1"; }
-build_image_binaries() { cmake --preset image >/dev/null && cmake --build --preset image --target kok-producer kok-consumer; }
+build() {  # build PRESET [cmake --build options...]
+  local preset="$1"
+  shift
+  cmake --preset "$preset" >/dev/null && cmake --build --preset "$preset" "$@"
+}
 stop_everything() {
   deploy/local/local.sh down >/dev/null 2>&1 || deploy/local/kafka.sh down >/dev/null 2>&1 || true
 }
@@ -74,7 +77,7 @@ phase "tests (dev)" ctest --preset dev
 # The service image compiles the two binaries with the "image" preset: a unity build, which refuses what the dev build
 # accepts (two sources of one batch defining the same name in anonymous namespaces). Compiled here too, so that such an
 # error stops the suite and not the next `./deploy.sh`.
-phase "build (image preset: unity)" build_image_binaries
+phase "build (image preset: unity)" build image --target kok-producer kok-consumer
 if $asan; then
   phase "build (asan+ubsan)" build asan
   # The cluster-level tests exercise the brokers, not our code: they run once, above.

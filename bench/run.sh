@@ -189,7 +189,7 @@ wrk_run() {
 vegeta_run() {
   local workers="$VEGETA_WORKERS"
   (($2 > 0)) || workers="$VEGETA_MAX_WORKERS"
-  "$VEGETA" attack -targets="$1" -rate="$2/1s" -duration="${duration}s" -workers="$((workers < 64 ? workers : 64))" \
+  "$VEGETA" attack -targets="$1" -rate="$2/1s" -duration="${duration}s" -workers="$((workers < VEGETA_MAX_WORKERS ? workers : VEGETA_MAX_WORKERS))" \
     -max-workers="$workers" -timeout=30s >"$work/vegeta.bin" || die "vegeta attack failed"
   "$VEGETA" encode -to csv "$work/vegeta.bin" | bench/vegeta_summary.py || die "no vegeta results at $2 req/s"
 }

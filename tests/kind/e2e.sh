@@ -223,8 +223,10 @@ route() {  # route SERVICE_PORT DESCRIPTION EXPECTED_STATUSES METHOD PATH [CURL 
 spec_operations() {
   awk '/^paths:/ { on = 1; next } on && /^[^ #]/ { on = 0 }
     on && /^  \/[^ ]*:$/ { path = $1; sub(/:$/, "", path) }
-    on && /^    [a-z]+:$/ { method = $1; sub(/:$/, "", method) }
-    on && /^    [a-z]+:$/ && index(" get put post delete patch head options ", " " method " ") { print toupper(method) " " path }
+    on && /^    [a-z]+:$/ {
+      method = $1; sub(/:$/, "", method)
+      if (index(" get put post delete patch head options ", " " method " ")) print toupper(method) " " path
+    }
   ' "$ROOT/docs/openapi.yaml"
 }
 # The operations that no `route` call above reached ({topic} matches one segment).
